@@ -1,0 +1,98 @@
+"""SatuPintu: BPMN-driven case management for one-stop permit offices."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from app.config import Config
+from app.engine import SpecCache
+
+# Parsed models are immutable and keyed by content hash: one cache serves every app in the process.
+SPEC_CACHE = SpecCache()
+
+
+def create_app(config: type[Config] | dict | None = None) -> Flask:
+    """Application factory: wiring only."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _ensure_secret_key(app)
+
+    from app.extensions import api, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    _sqlite_pragmas(app)
+
+    from app.common import auth, errors
+
+    auth.init_app(app)
+    api.init_app(app)
+    errors.init_app(app)
+
+    from app import models  # noqa: F401 - every table registered on the metadata
+    from app.engine import Engine
+    from app.sla import service as sla
+
+    app.extensions["satupintu.spec_cache"] = SPEC_CACHE
+    app.extensions["satupintu.engine"] = Engine(helpers=sla.script_helpers(),
+                                                time_limit=app.config["SCRIPT_TIME_LIMIT_SECONDS"])
+
+    from app.accounts.api import bp as accounts_api
+    from app.cases.api import bp as cases_api
+    from app.catalog.api import bp as catalog_api
+    from app.inbox.api import bp as inbox_api
+    from app.permits.api import bp as permits_api
+
+    for blueprint in (accounts_api, catalog_api, cases_api, inbox_api, permits_api):
+        api.register_blueprint(blueprint)
+
+    from app.common.health import bp as health_bp
+    from app.web import bp as web_bp
+
+    app.register_blueprint(health_bp)
+    app.register_blueprint(web_bp)
+
+    from app import cli
+
+    cli.init_app(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    """Use SECRET_KEY from the environment, else a key kept in the instance folder."""
+    if app.config.get("SECRET_KEY"):
+        return
+    key_file = Path(app.instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+        os.chmod(key_file, 0o600)
+    app.config["SECRET_KEY"] = key_file.read_text().strip()
+
+
+def _sqlite_pragmas(app: Flask) -> None:
+    from sqlalchemy import event
+
+    from app.extensions import db
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        engine = db.engine
+
+        @event.listens_for(engine, "connect")
+        def set_pragmas(dbapi_connection, connection_record):  # noqa: ARG001
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=10000")
+            cursor.close()

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, groups (BPMN lanes), tokens."""

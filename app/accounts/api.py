@@ -1,0 +1,76 @@
+"""Accounts API: tokens, registration, password reset request, current user."""
+from __future__ import annotations
+
+from flask import request
+from flask_smorest import Blueprint
+
+from app.common.auth import require_user
+from app.common.errors import Conflict, Unauthorized, ValidationFailed
+from app.extensions import db
+
+from . import service
+from .schemas import PasswordResetConfirmSchema, PasswordResetRequestSchema, RegisterSchema, TokenRequestSchema, TokenResponseSchema, UserSchema
+
+bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Akun dan autentikasi")
+
+
+def user_view(user) -> dict:
+    """A user as the API shows it."""
+    return {"id": user.id, "email": user.email, "name": user.name, "phone": user.phone, "nik": user.nik,
+            "roles": user.roles, "group_keys": user.group_keys, "email_verified": user.email_verified_at is not None}
+
+
+@bp.post("/auth/token")
+@bp.arguments(TokenRequestSchema)
+@bp.response(200, TokenResponseSchema)
+def issue_token(args):
+    """Exchange email and password for a bearer token."""
+    user = service.authenticate(args["email"], args["password"])
+    if user is None:
+        raise Unauthorized("Email atau kata sandi salah.")
+    token = service.issue_token(user)
+    db.session.commit()
+    return {"token": token, "user": user_view(user)}
+
+
+@bp.post("/auth/register")
+@bp.arguments(RegisterSchema)
+@bp.response(201, UserSchema)
+def register(args):
+    """Create an applicant account (email verification required before submitting)."""
+    if service.get_by_email(args["email"]) is not None:
+        raise Conflict("Email sudah terdaftar.", fields={"email": ["Email sudah terdaftar."]})
+    user = service.create_user(email=args["email"], name=args["name"], password=args["password"],
+                               phone=args.get("phone"), nik=args.get("nik"), roles=("applicant",))
+    db.session.commit()
+    return user_view(user)
+
+
+@bp.post("/auth/password-reset")
+@bp.arguments(PasswordResetRequestSchema)
+@bp.response(202)
+def password_reset(args):
+    """Request a password reset link (always 202: no account enumeration)."""
+    service.request_password_reset(args["email"], base_url=request.host_url)
+    db.session.commit()
+    return {"status": "accepted"}
+
+
+@bp.post("/auth/password-reset/confirm")
+@bp.arguments(PasswordResetConfirmSchema)
+@bp.response(200)
+def password_reset_confirm(args):
+    """Set a new password with the token from the mailed link."""
+    user = service.reset_password(args["token"], args["password"])
+    if user is None:
+        raise ValidationFailed("Tautan tidak sah atau sudah kedaluwarsa.",
+                               fields={"token": ["Tautan tidak sah atau sudah kedaluwarsa."]})
+    db.session.commit()
+    return {"status": "ok"}
+
+
+@bp.get("/me")
+@bp.response(200, UserSchema)
+def me():
+    """The current user."""
+    return user_view(require_user())

@@ -1,0 +1,186 @@
+"""Accounts: password hashing, authentication, API tokens, users and groups."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.common import clock
+from app.extensions import db
+
+from .models import ApiToken, Group, User, UserRole
+
+
+def _hasher() -> PasswordHasher:
+    cfg = current_app.config
+    return PasswordHasher(time_cost=cfg["PASSWORD_HASH_TIME_COST"], memory_cost=cfg["PASSWORD_HASH_MEMORY_KIB"],
+                          parallelism=1)
+
+
+def hash_password(password: str) -> str:
+    """Argon2id hash of a password."""
+    return _hasher().hash(password)
+
+
+_DUMMY_HASH: dict[str, str] = {}
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password; spends the same work when the user does not exist."""
+    hasher = _hasher()
+    if user is None or not user.password_hash:
+        key = f"{hasher.time_cost}:{hasher.memory_cost}"
+        _DUMMY_HASH.setdefault(key, hasher.hash("dummy-password"))
+        try:
+            hasher.verify(_DUMMY_HASH[key], password)
+        except (VerificationError, InvalidHashError):
+            pass
+        return False
+    try:
+        return hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def get_by_email(email: str) -> User | None:
+    """A user by email, case-insensitive."""
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def get(user_id: int) -> User | None:
+    """A user by id."""
+    return db.session.get(User, user_id)
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with these credentials, or None."""
+    user = get_by_email(email)
+    if verify_password(user, password) and user is not None and user.is_active:
+        return user
+    return None
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password hash; existing sessions and tokens stop working."""
+    user.password_hash = hash_password(password)
+    user.password_changed_at = clock.now()
+    for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                           ApiToken.revoked_at.is_(None))):
+        token.revoked_at = clock.now()
+
+
+def create_user(*, email: str, name: str, password: str | None = None, roles: tuple[str, ...] = ("applicant",),
+                groups: tuple[str, ...] = (), phone: str | None = None, nik: str | None = None,
+                verified: bool = False, nip: str | None = None) -> User:
+    """Create a user with roles and group memberships."""
+    user = User(email=email.strip().lower(), name=name, phone=phone, nik=nik, nip=nip,
+                email_verified_at=clock.now() if verified else None)
+    if password:
+        user.password_hash = hash_password(password)
+    user.role_rows = [UserRole(role=r) for r in roles]
+    user.groups = [ensure_group(g) for g in groups]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+GROUP_NAMES = {
+    "pemohon": ("Pemohon", None),
+    "verifikator": ("Petugas Verifikasi Berkas (Front Office)", "DPMPTSP"),
+    "teknis_dinkes": ("Tim Teknis Dinas Kesehatan", "Dinas Kesehatan"),
+    "teknis_pupr": ("Tim Teknis Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    "teknis_dlh": ("Tim Teknis Dinas Lingkungan Hidup", "Dinas Lingkungan Hidup"),
+    "teknis_dishub": ("Tim Teknis Dinas Perhubungan", "Dinas Perhubungan"),
+    "kabid": ("Kepala Bidang Perizinan", "DPMPTSP"),
+    "penandatangan": ("Kepala Dinas (Penandatangan)", "DPMPTSP"),
+    "pengaduan": ("Petugas Pengaduan", "DPMPTSP"),
+    "bendahara": ("Petugas Retribusi", "DPMPTSP"),
+}
+
+
+def ensure_group(key: str) -> Group:
+    """The group with this key, created with a known name when missing."""
+    group = db.session.scalar(select(Group).where(Group.key == key))
+    if group is None:
+        name, agency = GROUP_NAMES.get(key, (key.replace("_", " ").title(), None))
+        group = Group(key=key, name=name, agency=agency)
+        db.session.add(group)
+        db.session.flush()
+    return group
+
+
+def list_groups() -> list[Group]:
+    """All groups by key."""
+    return list(db.session.scalars(select(Group).order_by(Group.key)))
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def issue_token(user: User) -> str:
+    """Create a bearer token for the API; only its digest is stored."""
+    token = secrets.token_urlsafe(32)
+    hours = current_app.config["API_TOKEN_HOURS"]
+    db.session.add(ApiToken(user_id=user.id, token_hash=_token_digest(token),
+                            expires_at=clock.now() + timedelta(hours=hours)))
+    db.session.flush()
+    return token
+
+
+def user_for_token(token: str) -> User | None:
+    """The user of a valid, unexpired, unrevoked bearer token."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.revoked_at is not None or row.expires_at <= clock.now() or not row.user.is_active:
+        return None
+    return row.user
+
+
+def is_staff(user: User) -> bool:
+    """Officers, supervisors, analysts and admins (anyone but a pure applicant)."""
+    return user.has_role("officer", "supervisor", "analyst", "admin")
+
+
+RESET_HOURS = 2
+
+
+def _reset_serializer():
+    from itsdangerous import URLSafeTimedSerializer
+
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_stamp(user: User) -> int:
+    return int(user.password_changed_at.timestamp()) if user.password_changed_at else 0
+
+
+def request_password_reset(email: str, *, base_url: str) -> None:
+    """Mail a signed, expiring reset link when the account exists; say nothing either way."""
+    user = get_by_email(email)
+    if user is None or not user.is_active:
+        return
+    token = _reset_serializer().dumps({"uid": user.id, "stamp": _password_stamp(user)})
+    from app.notifications import service as notifications
+
+    notifications.notify_user(user, "password_reset", "Atur ulang kata sandi SatuPintu",
+                              {"link": f"{base_url.rstrip('/')}/akun/reset/{token}", "hours": RESET_HOURS})
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    """Set a new password from a reset token; None when the token is bad, expired or already used."""
+    from itsdangerous import BadSignature, SignatureExpired
+
+    try:
+        payload = _reset_serializer().loads(token, max_age=RESET_HOURS * 3600)
+    except (BadSignature, SignatureExpired):
+        return None
+    user = get(int(payload.get("uid", 0)))
+    if user is None or payload.get("stamp") != _password_stamp(user):
+        return None  # used once already: the password (and its stamp) changed
+    set_password(user, new_password)
+    return user

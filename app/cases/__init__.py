@@ -1,0 +1,1 @@
+"""Cases (permohonan): drafts, documents, submission, audit trail."""

@@ -1,0 +1,173 @@
+"""Cases API: drafts, documents, submission, tracking, withdrawal."""
+from __future__ import annotations
+
+from flask import request, send_file
+from flask_smorest import Blueprint
+
+from app.accounts import service as accounts
+from app.common import clock
+from app.common.auth import require_user, roles_required
+from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.common.transaction import transactional
+
+from . import service, storage
+from .schemas import (
+    CaseCreateSchema,
+    CaseListArgsSchema,
+    CaseListSchema,
+    CaseSchema,
+    CaseUpdateSchema,
+    DocumentSchema,
+    TrackSchema,
+    WithdrawSchema,
+)
+
+bp = Blueprint("cases_api", __name__, url_prefix="/api/v1", description="Permohonan")
+
+
+def summary_view(case) -> dict:
+    """A case in a list."""
+    return {"id": case.id, "registration_number": case.registration_number, "service": case.service_key,
+            "service_name": case.service.name, "status": case.status,
+            "status_label": service.STATUS_LABELS.get(case.status, case.status), "current_step": case.current_step,
+            "created_at": clock.iso(case.created_at), "submitted_at": clock.iso(case.submitted_at),
+            "estimated_completion": clock.iso(case.estimated_completion)}
+
+
+@bp.get("/cases")
+@bp.arguments(CaseListArgsSchema, location="query")
+@bp.response(200, CaseListSchema)
+def list_cases(args):
+    """The caller's cases (office staff: any case with mine=0)."""
+    user = require_user()
+    items, total = service.list_for(user, mine=args["mine"], status=args["status"], service=args["service"],
+                                    page=args["page"], per_page=args["per_page"])
+    return {"items": [summary_view(c) for c in items], "total": total, "page": args["page"],
+            "per_page": args["per_page"]}
+
+
+@bp.post("/cases")
+@bp.arguments(CaseCreateSchema)
+@bp.response(201, CaseSchema)
+@transactional(idempotent=True)
+def create_case(args):
+    """Start an application as a draft (officers may enter one for an applicant: jemput bola)."""
+    user = require_user()
+    applicant = None
+    if args.get("applicant_id"):
+        if not accounts.is_staff(user):
+            raise Forbidden("Hanya petugas yang dapat mengajukan atas nama pemohon.")
+        applicant = accounts.get(args["applicant_id"])
+        if applicant is None:
+            raise ValidationFailed(fields={"applicant_id": ["Pemohon tidak ditemukan."]})
+    case = service.create_draft(actor=user, service_key=args["service"], data=args["data"], applicant=applicant)
+    return service.describe(case, user)
+
+
+@bp.get("/cases/<int:case_id>")
+@bp.response(200, CaseSchema)
+def get_case(case_id: int):
+    """One case with its steps, history, documents and SLA."""
+    user = require_user()
+    return service.describe(service.get_visible(user, case_id), user)
+
+
+@bp.patch("/cases/<int:case_id>")
+@bp.arguments(CaseUpdateSchema)
+@bp.response(200, CaseSchema)
+@transactional
+def update_case(args, case_id: int):
+    """Save a draft's data (autosave)."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    service.update_draft(case=case, actor=user, data=args["data"])
+    return service.describe(case, user)
+
+
+def _require_owner(user, case) -> None:
+    if case.applicant_id != user.id and case.entered_by_id != user.id:
+        raise Forbidden("Hanya pemohon yang dapat mengubah permohonan ini.")
+
+
+@bp.post("/cases/<int:case_id>/documents")
+@bp.response(201, DocumentSchema)
+@transactional(idempotent=True)
+def upload_document(case_id: int):
+    """Upload a file for a requirement (multipart: requirement, file)."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    requirement = request.form.get("requirement", "").strip()
+    upload = request.files.get("file")
+    errors = {}
+    if not requirement:
+        errors["requirement"] = ["Wajib diisi."]
+    if upload is None or not upload.filename:
+        errors["file"] = ["Pilih berkas yang akan diunggah."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    doc = service.add_document(case=case, actor=user, requirement=requirement, stream=upload.stream,
+                               filename=upload.filename)
+    return service.document_view(doc)
+
+
+@bp.get("/cases/<int:case_id>/documents/<int:document_id>")
+def download_document(case_id: int, document_id: int):
+    """Download a document of a case the caller may see (always as an attachment)."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    doc = service.get_document(user, case, document_id)
+    path = storage.path_for(doc.storage_key)
+    if not path.exists():
+        raise NotFound("Berkas tidak ditemukan di penyimpanan.")
+    inline = request.args.get("inline") == "1" and doc.content_type in ("application/pdf", "image/jpeg", "image/png")
+    response = send_file(path, mimetype=doc.content_type, as_attachment=not inline, download_name=doc.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/cases/<int:case_id>/submit")
+@bp.response(200, CaseSchema)
+@transactional
+def submit_case(case_id: int):
+    """Submit a complete draft: it gets its registration number and enters the process."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    if not user.email_verified_at and not accounts.is_staff(user):
+        raise Forbidden("Verifikasi email Anda terlebih dahulu sebelum mengajukan permohonan.")
+    service.submit(case=case, actor=user)
+    return service.describe(case, user)
+
+
+@bp.post("/cases/<int:case_id>/withdraw")
+@bp.arguments(WithdrawSchema)
+@bp.response(200, CaseSchema)
+@transactional
+def withdraw_case(args, case_id: int):
+    """The applicant withdraws before issuance."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    service.withdraw(case=case, actor=user, reason=args.get("reason"))
+    return service.describe(case, user)
+
+
+@bp.post("/cases/<int:case_id>/retry")
+@bp.response(200, CaseSchema)
+@roles_required("analyst", "admin", "supervisor")
+@transactional
+def retry_case(case_id: int):
+    """Retry a case in incident after its cause was fixed."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    service.retry_incident(case=case, actor=user)
+    return service.describe(case, user)
+
+
+@bp.get("/track/<path:registration_number>")
+@bp.response(200, TrackSchema)
+def track(registration_number: str):
+    """Public tracking by registration number: nothing personal."""
+    return service.track(registration_number)

@@ -1,0 +1,358 @@
+"""Applications: drafts, documents, submission, withdrawal, timers, messages, and what a case shows."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.accounts.service import is_staff
+from app.catalog import service as catalog
+from app.catalog.models import Service
+from app.common import clock
+from app.common.errors import Conflict, NotFound, ValidationFailed
+from app.common.sequences import next_value
+from app.engine import UnexpectedMessage
+from app.extensions import db
+from app.jsonforms.validation import validate
+
+from . import events, storage, workflow
+from .models import Case, CaseEvent, Document
+
+EDITABLE_STATUSES = ("draft",)
+OPEN_STATUSES = ("submitted", "in_review", "waiting_applicant", "waiting_agency", "waiting_payment", "approved",
+                 "incident")
+STATUS_LABELS = {
+    "draft": "Draf (belum diajukan)",
+    "submitted": "Menunggu verifikasi berkas oleh petugas",
+    "in_review": "Sedang diproses petugas",
+    "waiting_applicant": "Perlu perbaikan dari Anda",
+    "waiting_agency": "Menunggu rekomendasi teknis dinas terkait",
+    "waiting_payment": "Menunggu pembayaran retribusi",
+    "approved": "Disetujui",
+    "issued": "Izin telah terbit",
+    "rejected": "Ditolak",
+    "withdrawn": "Dibatalkan oleh pemohon",
+    "expired": "Ditutup karena melewati batas waktu",
+    "incident": "Sedang ditangani petugas (gangguan teknis)",
+}
+
+
+# -- access ---------------------------------------------------------------------
+
+
+def get_visible(user: User, case_id: int) -> Case:
+    """A case the user may see: applicants only their own (404 otherwise, existence is private)."""
+    case = db.session.get(Case, case_id)
+    if case is None or not can_see(user, case):
+        raise NotFound("Permohonan tidak ditemukan.")
+    return case
+
+
+def can_see(user: User, case: Case) -> bool:
+    """Applicants see their own cases; office staff see all."""
+    return case.applicant_id == user.id or case.entered_by_id == user.id or is_staff(user)
+
+
+def list_for(user: User, *, mine: bool = True, status: str | None = None, service: str | None = None,
+             page: int = 1, per_page: int = 50) -> tuple[list[Case], int]:
+    """Cases the user may see, newest first."""
+    query = select(Case)
+    if mine or not is_staff(user):
+        query = query.where((Case.applicant_id == user.id) | (Case.entered_by_id == user.id))
+    if status:
+        query = query.where(Case.status == status)
+    if service:
+        query = query.where(Case.service_key == service)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = list(db.session.scalars(query.order_by(Case.id.desc()).limit(per_page).offset((page - 1) * per_page)))
+    return items, total or 0
+
+
+# -- drafts and documents -------------------------------------------------------------
+
+
+def create_draft(*, actor: User, service_key: str, data: dict, applicant: User | None = None) -> Case:
+    """Start an application as a draft; fields are checked for shape, completeness waits for submit."""
+    service = catalog.get(service_key)
+    version, model = catalog.active_model(service)
+    if not isinstance(data, dict):
+        raise ValidationFailed(fields={"data": ["Harus berupa objek."]})
+    errors = validate(catalog.application_form(model)["schema"], data, prefix="data", partial=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case = Case(service_key=service.key, process_version_id=version.id, applicant_id=(applicant or actor).id,
+                entered_by_id=actor.id if applicant is not None and applicant.id != actor.id else None,
+                status="draft", data=data, created_at=clock.now())
+    db.session.add(case)
+    db.session.flush()
+    events.record(case, "created", actor_id=actor.id, note="draf dibuat")
+    return case
+
+
+def update_draft(*, case: Case, actor: User, data: dict) -> Case:
+    """Replace a draft's data (autosave)."""
+    if case.status not in EDITABLE_STATUSES:
+        raise Conflict("Permohonan yang sudah diajukan tidak dapat diubah di sini.")
+    model = catalog.model_for_version(case.process_version)
+    errors = validate(catalog.application_form(model)["schema"], data, prefix="data", partial=True)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    case.data = data
+    return case
+
+
+def requirement_of(case: Case, key: str) -> dict:
+    """A requirement of the case's service version, or 422."""
+    model = catalog.model_for_version(case.process_version)
+    for req in catalog.requirements_of(model):
+        if req.get("key") == key:
+            return req
+    raise ValidationFailed(fields={"requirement": ["Persyaratan tidak dikenal untuk layanan ini."]})
+
+
+def uploads_open(case: Case) -> bool:
+    """Documents may be added while drafting and while the applicant has a revision step open."""
+    return case.status == "draft" or case.status == "waiting_applicant"
+
+
+def add_document(*, case: Case, actor: User, requirement: str, stream, filename: str) -> Document:
+    """Store an upload for a requirement; a newer file supersedes the previous one (kept as a version)."""
+    if not uploads_open(case):
+        raise Conflict("Berkas hanya dapat diunggah saat draf atau saat perbaikan diminta.")
+    req = requirement_of(case, requirement)
+    max_mb = req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]
+    stored = storage.store(stream, filename=filename, accept=req.get("accept") or [],
+                           max_bytes=int(float(max_mb) * 1024 * 1024))
+    now = clock.now()
+    for old in db.session.scalars(select(Document).where(
+            Document.case_id == case.id, Document.requirement == requirement, Document.superseded_at.is_(None))):
+        old.superseded_at = now
+    safe_name = (filename or "berkas").replace("/", "_").replace("\\", "_")[-200:]
+    doc = Document(case_id=case.id, requirement=requirement, filename=safe_name, storage_key=stored.key,
+                   size=stored.size, sha256=stored.sha256, content_type=stored.content_type,
+                   uploaded_by_id=actor.id, created_at=now)
+    db.session.add(doc)
+    db.session.flush()
+    events.record(case, "document_uploaded", actor_id=actor.id, note=f"{requirement}: {safe_name}",
+                  data={"document_id": doc.id, "requirement": requirement, "sha256": stored.sha256})
+    return doc
+
+
+def active_documents(case: Case) -> list[Document]:
+    """The current file of each requirement."""
+    return list(db.session.scalars(select(Document).where(
+        Document.case_id == case.id, Document.superseded_at.is_(None)).order_by(Document.requirement)))
+
+
+def document_refs(case: Case) -> list[dict]:
+    """References to the current files, as process data carries them (never the bytes)."""
+    return [{"id": d.id, "requirement": d.requirement, "filename": d.filename} for d in active_documents(case)]
+
+
+def get_document(user: User, case: Case, document_id: int) -> Document:
+    """A document of a visible case."""
+    doc = db.session.get(Document, document_id)
+    if doc is None or doc.case_id != case.id:
+        raise NotFound("Berkas tidak ditemukan.")
+    return doc
+
+
+# -- submission --------------------------------------------------------------------------
+
+
+def missing_requirements(case: Case) -> list[dict]:
+    """Required documents without a current file."""
+    model = catalog.model_for_version(case.process_version)
+    have = {d.requirement for d in active_documents(case)}
+    return [r for r in catalog.requirements_of(model) if r.get("required", True) and r["key"] not in have]
+
+
+def submit(*, case: Case, actor: User) -> Case:
+    """Check completeness, give a registration number, and start the process."""
+    if case.status != "draft":
+        raise Conflict("Permohonan ini sudah diajukan.")
+    model = catalog.model_for_version(case.process_version)
+    errors = validate(catalog.application_form(model)["schema"], case.data, prefix="data")
+    for req in missing_requirements(case):
+        errors.setdefault(f"documents.{req['key']}", []).append(f"{req.get('label', req['key'])} wajib diunggah.")
+    if errors:
+        raise ValidationFailed("Permohonan belum lengkap.", fields=errors)
+    service: Service = case.service
+    now = clock.now()
+    year = now.astimezone(clock.JAKARTA).year
+    sequence = next_value(f"registration:{service.key}:{year}")
+    case.registration_number = f"{service.registration_prefix}-{year}-{sequence:06d}"
+    case.submitted_at = now
+    case.status = "submitted"
+    from app.sla import service as sla
+
+    case.due_at = sla.due_after(now, service.sop_days)
+    case.estimated_completion = case.due_at
+    events.record(case, "submitted", actor_id=actor.id, note=case.registration_number)
+    initial = {
+        "case": {"id": case.id, "registration_number": case.registration_number, "service": service.key},
+        "application": case.data,
+        "documents": document_refs(case),
+        "applicant": {"name": case.applicant.name, "email": case.applicant.email},
+    }
+    workflow.start(case, initial, actor_id=actor.id)
+    from app.notifications import service as notifications
+
+    notifications.notify_case(case, "case_submitted")
+    return case
+
+
+def withdraw(*, case: Case, actor: User, reason: str | None = None) -> Case:
+    """The applicant withdraws before issuance; open tasks are cancelled."""
+    if case.status in ("issued", "rejected", "withdrawn", "expired"):
+        raise Conflict("Permohonan ini sudah selesai dan tidak dapat dibatalkan.")
+    from app.inbox.models import OPEN_STATES, Task
+
+    now = clock.now()
+    for task in db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))):
+        task.state = "cancelled"
+        task.completed_at = now
+    case.status = "withdrawn"
+    case.completed_at = now
+    case.current_step = None
+    case.next_timer_at = None
+    events.record(case, "withdrawn", actor_id=actor.id, note=reason)
+    return case
+
+
+# -- engine-driven changes ------------------------------------------------------------------
+
+
+def fire_due_timers(case: Case) -> Case:
+    """Fire the case's due timers (scheduler)."""
+    workflow.act(case, lambda run: run.fire_due_timers(), actor_id=None)
+    return case
+
+
+def deliver_message(case: Case, name: str, payload: dict[str, Any], *, actor_id: int | None = None) -> Case:
+    """Deliver a named message to the case's waiting process (e.g. payment_received)."""
+    if case.status in ("draft", "issued", "rejected", "withdrawn", "expired"):
+        raise Conflict("Permohonan tidak sedang menunggu pesan ini.")
+    run = workflow.load(case)
+    if name not in run.waiting_messages():
+        raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.")
+    try:
+        workflow.act(case, lambda r: r.deliver_message(name, payload), actor_id=actor_id)
+    except UnexpectedMessage as exc:
+        raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.") from exc
+    events.record(case, "message_received", actor_id=actor_id, note=name)
+    return case
+
+
+def retry_incident(*, case: Case, actor: User) -> Case:
+    """Re-run the failed element of a case in incident, after its cause was fixed."""
+    if case.status != "incident":
+        raise Conflict("Permohonan tidak sedang dalam status insiden.")
+    events.record(case, "incident_retry", actor_id=actor.id, bpmn_id=case.incident_element)
+    workflow.act(case, lambda run: run.retry(), actor_id=actor.id)
+    return case
+
+
+# -- what a case shows ----------------------------------------------------------------------------
+
+
+def history(case: Case, *, for_applicant: bool) -> list[dict]:
+    """The audit trail, oldest first; applicants see roles rather than officers' names."""
+    rows = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    items = []
+    for ev in rows:
+        if ev.actor is None:
+            actor = "sistem"
+        elif for_applicant and ev.actor_id != case.applicant_id:
+            actor = ev.actor_role or "petugas"
+        else:
+            actor = ev.actor.name
+        items.append({"at": clock.iso(ev.at), "actor": actor, "kind": ev.kind, "step": ev.step,
+                      "note": ev.note if not (for_applicant and ev.kind == "incident") else None})
+    return items
+
+
+def sla_summary(case: Case) -> dict:
+    """Working days used of the SOP, and whether the clock waits on someone else."""
+    from app.sla import service as sla
+
+    used = 0.0
+    if case.submitted_at is not None:
+        end = case.completed_at or clock.now()
+        used = round(max(sla.working_days_between(case.submitted_at, end), 0.0), 2)
+    paused_reason = {"waiting_applicant": "menunggu_pemohon", "waiting_payment": "menunggu_pembayaran"}.get(
+        case.status)
+    return {"used_working_days": used, "sop_days": case.service.sop_days, "paused": paused_reason is not None,
+            "paused_reason": paused_reason}
+
+
+def describe(case: Case, user: User) -> dict:
+    """The case as API.md describes it."""
+    from app.inbox.models import OPEN_STATES, Task
+    from app.permits import service as permits
+
+    for_applicant = not is_staff(user)
+    open_tasks = list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))
+                                         .order_by(Task.created_at)))
+    outstanding = []
+    for task in open_tasks:
+        if task.group_key == "pemohon":
+            outstanding.append({"kind": "revision", "task_id": task.id, "name": task.name})
+    permit = permits.for_case(case.id)
+    permit_view = None
+    if permit is not None:
+        permit_view = {"number": permit.number, "status": permits.status_of(permit),
+                       "pdf_url": f"/api/v1/permits/{permit.number.replace('/', '-')}.pdf",
+                       "verify_url": f"/verify/{permit.verify_token}",
+                       "valid_until": permit.valid_until.isoformat() if permit.valid_until else None}
+    return {
+        "id": case.id,
+        "registration_number": case.registration_number,
+        "service": case.service_key,
+        "service_name": case.service.name,
+        "service_version": case.process_version.version,
+        "status": case.status,
+        "status_label": STATUS_LABELS.get(case.status, case.status),
+        "data": case.data,
+        "created_at": clock.iso(case.created_at),
+        "submitted_at": clock.iso(case.submitted_at),
+        "due_at": clock.iso(case.due_at),
+        "estimated_completion": clock.iso(case.estimated_completion),
+        "completed_at": clock.iso(case.completed_at),
+        "current_steps": [{"task_id": t.id, "name": t.name, "group": t.group_key,
+                           "assignee": (t.assignee.name if t.assignee and not for_applicant else None),
+                           "due_at": clock.iso(t.due_at)} for t in open_tasks],
+        "history": history(case, for_applicant=for_applicant),
+        "documents": [document_view(d) for d in active_documents(case)],
+        "outstanding": outstanding,
+        "permit": permit_view,
+        "sla": sla_summary(case),
+        "incident": ({"element_id": case.incident_element, "message": case.incident_message}
+                     if case.status == "incident" and not for_applicant else None),
+        "version": case.version,
+    }
+
+
+def document_view(doc: Document) -> dict:
+    """A document as the API shows it."""
+    return {"id": doc.id, "requirement": doc.requirement, "filename": doc.filename, "size": doc.size,
+            "sha256": doc.sha256, "content_type": doc.content_type, "uploaded_at": clock.iso(doc.created_at)}
+
+
+def get_by_registration(number: str) -> Case | None:
+    """A case by its public registration number."""
+    return db.session.scalar(select(Case).where(Case.registration_number == number))
+
+
+def track(number: str) -> dict:
+    """The public tracking view: nothing personal."""
+    case = get_by_registration(number.strip().upper())
+    if case is None:
+        raise NotFound("Nomor registrasi tidak ditemukan.")
+    return {"registration_number": case.registration_number, "service": case.service_key,
+            "service_name": case.service.name, "status": case.status,
+            "status_label": STATUS_LABELS.get(case.status, case.status),
+            "current_step": case.current_step, "submitted_at": clock.iso(case.submitted_at),
+            "estimated_completion": clock.iso(case.estimated_completion)}

@@ -1,0 +1,104 @@
+"""Uploaded files: streamed to disk outside the web root under random names, checked by content."""
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import filetype
+from flask import current_app
+
+from app.common.errors import PayloadTooLarge, UnsupportedMediaType
+
+# extension -> the content type the file's bytes must show
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+}
+CHUNK = 64 * 1024
+
+
+@dataclass
+class StoredFile:
+    key: str
+    size: int
+    sha256: str
+    content_type: str
+
+
+def upload_dir() -> Path:
+    """Where uploaded files live (never under app/static)."""
+    configured = current_app.config.get("UPLOAD_DIR")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path_for(key: str) -> Path:
+    """The file of a storage key."""
+    if not key.isalnum():
+        raise ValueError("bad storage key")
+    return upload_dir() / key[:2] / key
+
+
+def sniff(head: bytes) -> str | None:
+    """The content type the bytes really have."""
+    kind = filetype.guess(head)
+    if kind is not None:
+        return kind.mime
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    return None
+
+
+def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int) -> StoredFile:
+    """Stream an upload to storage, enforcing the size limit and the content type allow-list."""
+    ext = os.path.splitext(filename or "")[1].lower()
+    allowed = [a.lower() for a in accept] if accept else list(CONTENT_TYPES)
+    if ext not in allowed or ext not in CONTENT_TYPES:
+        raise UnsupportedMediaType(f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. "
+                                   f"Gunakan: {', '.join(allowed)}.", fields={"file": ["Jenis berkas tidak diizinkan."]})
+    key = secrets.token_hex(16)
+    target = path_for(key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    head = b""
+    tmp = target.with_suffix(".part")
+    try:
+        with open(tmp, "wb") as out:
+            while True:
+                chunk = stream.read(CHUNK)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise PayloadTooLarge(f"Berkas melebihi batas {max_bytes // (1024 * 1024)} MB.",
+                                          fields={"file": ["Berkas terlalu besar."]})
+                if len(head) < 8192:
+                    head += chunk[: 8192 - len(head)]
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            from app.common.errors import ValidationFailed
+
+            raise ValidationFailed("Berkas kosong.", fields={"file": ["Berkas kosong."]})
+        actual = sniff(head)
+        if actual != CONTENT_TYPES[ext]:
+            raise UnsupportedMediaType("Isi berkas tidak sesuai dengan jenisnya.",
+                                       fields={"file": [f"Isi berkas bukan {ext}."]})
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return StoredFile(key=key, size=size, sha256=digest.hexdigest(), content_type=CONTENT_TYPES[ext])
+
+
+def remove(key: str) -> None:
+    """Delete a stored file (used when the transaction that referenced it fails)."""
+    path_for(key).unlink(missing_ok=True)

@@ -1,0 +1,176 @@
+"""Bridge between a case row and its workflow: load, run, and write the read model back.
+
+Every state change follows one pattern (docs/ENGINE.md, "the transaction rule"):
+load the workflow → act (start, complete, fire timers, deliver a message, retry) →
+write workflow state, task rows, case row, events and notifications in the caller's
+transaction. The caller's commit makes it durable; any failure rolls all of it back.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.catalog import service as catalog
+from app.common import clock
+from app.engine import EngineIncident, WorkflowRun
+from app.engine import properties as P
+from app.extensions import db
+from app.inbox.models import OPEN_STATES, Task
+from app.sla import service as sla
+
+from . import events
+from .models import Case
+
+# When several steps are open at once, the case shows the one that matters most to the applicant.
+STATUS_PRECEDENCE = ("waiting_applicant", "waiting_payment", "waiting_agency", "submitted", "in_review", "approved")
+
+
+def engine():
+    """The application's engine (sandbox helpers and time budget configured)."""
+    return current_app.extensions["satupintu.engine"]
+
+
+def load(case: Case) -> WorkflowRun:
+    """The case's workflow, restored with the sandbox attached."""
+    model = catalog.model_for_version(case.process_version)
+    return engine().load(model, case.workflow_state)
+
+
+def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRun:
+    """Start the case's workflow and write the read model."""
+    model = catalog.model_for_version(case.process_version)
+    run = engine().create(model, initial_data)
+    try:
+        run.run()
+    except EngineIncident as incident:
+        save(case, run, actor_id=actor_id, incident=incident)
+        return run
+    save(case, run, actor_id=actor_id)
+    return run
+
+
+def act(case: Case, action: Callable[[WorkflowRun], None], *, actor_id: int | None) -> WorkflowRun:
+    """Load the workflow, apply an action, write everything back; incidents are recorded, not raised."""
+    run = load(case)
+    try:
+        action(run)
+    except EngineIncident as incident:
+        save(case, run, actor_id=actor_id, incident=incident)
+        return run
+    save(case, run, actor_id=actor_id)
+    return run
+
+
+def save(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: EngineIncident | None = None) -> None:
+    """Write workflow state, task rows, case status, events and notifications for this run."""
+    now = clock.now()
+    case.workflow_state = run.serialize()
+    _sync_tasks(case, run, now)
+    for bpmn_id in run.log.fired_timers:
+        element = _element_name(run, bpmn_id)
+        events.record(case, "timer_fired", step=element, bpmn_id=bpmn_id, actor_id=None)
+    for notice in run.log.notifications:
+        from app.notifications import service as notifications
+
+        notifications.notify_case(case, notice["template"], element_id=notice["element_id"])
+    run.log.fired_timers.clear()
+    run.log.notifications.clear()
+
+    if incident is not None:
+        if case.status != "incident":
+            case.status_before_incident = case.status
+        case.status = "incident"
+        case.incident_element = incident.element_id
+        case.incident_message = incident.message[:2000]
+        events.record(case, "incident", bpmn_id=incident.element_id, note=incident.message[:2000],
+                      actor_id=actor_id)
+        case.next_timer_at = run.next_timer_at()
+        return
+
+    case.incident_element = None
+    case.incident_message = None
+    case.next_timer_at = run.next_timer_at()
+    if run.completed:
+        _finish(case, run, actor_id=actor_id, now=now)
+        return
+    case.status = _running_status(case, run)
+    open_tasks = run.human_tasks()
+    case.current_step = ", ".join(t.name for t in open_tasks) or ", ".join(
+        e.name for e in run.waiting_elements() if e.kind != "boundaryEvent") or None
+
+
+def _element_name(run: WorkflowRun, bpmn_id: str) -> str:
+    for proc in run.model.processes.values():
+        if bpmn_id in proc.elements:
+            return proc.elements[bpmn_id].name
+    return bpmn_id
+
+
+def _running_status(case: Case, run: WorkflowRun) -> str:
+    found = set()
+    for task in run.human_tasks():
+        found.add(task.properties.get(P.CASE_STATUS) or "in_review")
+    for element in run.waiting_elements():
+        status = element.properties.get(P.CASE_STATUS)
+        if status:
+            found.add(status)
+    for status in STATUS_PRECEDENCE:
+        if status in found:
+            return status
+    return "in_review"
+
+
+def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime) -> None:
+    outcome = run.outcome() or "approved"
+    case.status = outcome
+    case.current_step = None
+    case.completed_at = now
+    case.next_timer_at = None
+    case.data = {**case.data}  # application data stays as submitted/revised
+    events.record(case, "finished", note=outcome, actor_id=actor_id, data={"outcome": outcome})
+    if outcome == "issued":
+        from app.permits import service as permits
+
+        permits.issue_for_case(case, run.data(), actor_id=actor_id)
+    from app.notifications import service as notifications
+
+    notifications.notify_case(case, f"case_{outcome}")
+
+
+def _sync_tasks(case: Case, run: WorkflowRun, now: datetime) -> None:
+    ready = {t.id: t for t in run.human_tasks()}
+    rows = {t.id: t for t in db.session.scalars(
+        select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES)))}
+    for task_id, row in rows.items():
+        if task_id not in ready:
+            row.state = "cancelled"
+            row.completed_at = now
+            events.record(case, "task_cancelled", step=row.name, bpmn_id=row.bpmn_id, actor_id=None)
+    for task_id, human in ready.items():
+        if task_id in rows:
+            continue
+        if db.session.get(Task, task_id) is not None:  # completed row of a re-entered task id
+            continue
+        sla_days = human.properties.get(P.SLA_WORKING_DAYS)
+        sla_int = int(sla_days) if sla_days and sla_days.strip().isdigit() else None
+        row = Task(id=task_id, case_id=case.id, bpmn_id=human.bpmn_id, process_id=human.process_id,
+                   name=human.name, group_key=human.lane or "verifikator", state="ready",
+                   priority=int(human.properties.get(P.PRIORITY, "0") or 0),
+                   created_at=now, sla_working_days=sla_int, due_at=sla.due_after(now, sla_int),
+                   form_schema=human.properties.get(P.FORM_SCHEMA),
+                   form_ui_schema=human.properties.get(P.FORM_UI_SCHEMA),
+                   case_status=human.properties.get(P.CASE_STATUS) or "in_review")
+        row.next_check_at = row.due_at
+        if row.group_key == "pemohon":
+            row.assignee_id = case.applicant_id
+            row.state = "claimed"
+        db.session.add(row)
+        events.record(case, "task_created", step=row.name, bpmn_id=row.bpmn_id, actor_id=None,
+                      data={"task_id": task_id, "group": row.group_key})
+        if row.group_key == "pemohon":
+            from app.notifications import service as notifications
+
+            notifications.notify_case(case, "action_required", task=row)

@@ -1,0 +1,33 @@
+"""Public catalog API."""
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+
+from . import service
+from .schemas import ServiceDetailSchema, ServiceListSchema
+
+bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1", description="Katalog layanan (publik)")
+
+
+def service_view(svc) -> dict:
+    """A service as the catalog shows it."""
+    return {"key": svc.key, "name": svc.name, "category": svc.category, "description": svc.description,
+            "sop_days": svc.sop_days, "fee": svc.fee, "requirements": svc.requirements,
+            "version": svc.active_version.version if svc.active_version else None}
+
+
+@bp.get("/services")
+@bp.response(200, ServiceListSchema)
+def list_services():
+    """Services open to applicants."""
+    items = [service_view(s) for s in service.list_public()]
+    return {"items": items, "total": len(items), "page": 1, "per_page": len(items)}
+
+
+@bp.get("/services/<key>")
+@bp.response(200, ServiceDetailSchema)
+def get_service(key: str):
+    """One service with its application form."""
+    svc = service.get(key)
+    _, model = service.active_model(svc)
+    return {**service_view(svc), "form": service.application_form(model)}

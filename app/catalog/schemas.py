@@ -1,0 +1,38 @@
+"""API schemas of the service catalog."""
+from marshmallow import Schema, fields
+
+
+class RequirementSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    required = fields.Boolean()
+    accept = fields.List(fields.String())
+    max_mb = fields.Float()
+    description = fields.String()
+
+
+class ServiceSchema(Schema):
+    key = fields.String()
+    name = fields.String()
+    category = fields.String()
+    description = fields.String()
+    sop_days = fields.Integer()
+    fee = fields.Dict()
+    requirements = fields.List(fields.Nested(RequirementSchema))
+    version = fields.Integer()
+
+
+class FormSchema(Schema):
+    schema = fields.Dict()
+    ui_schema = fields.Dict()
+
+
+class ServiceDetailSchema(ServiceSchema):
+    form = fields.Nested(FormSchema)
+
+
+class ServiceListSchema(Schema):
+    items = fields.List(fields.Nested(ServiceSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()

@@ -1,0 +1,1 @@
+"""Shared building blocks: clock, column types, errors, pagination, authorization helpers."""

@@ -1,0 +1,154 @@
+"""Application errors and the handlers that turn them into API.md's error shape or a readable page."""
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger(__name__)
+
+
+class AppError(Exception):
+    """An error meant for the client: carries an HTTP status, a code and field messages."""
+
+    status = 400
+    code = "bad_request"
+    default_message = "Permintaan tidak valid."
+
+    def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None,
+                 extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
+        super().__init__(message or self.default_message)
+        self.message = message or self.default_message
+        self.fields = fields or {}
+        self.extra = extra or {}
+        self.headers = headers or {}
+
+
+class BadRequest(AppError):
+    status, code, default_message = 400, "bad_request", "Permintaan tidak valid."
+
+
+class Unauthorized(AppError):
+    status, code, default_message = 401, "unauthorized", "Silakan masuk terlebih dahulu."
+
+
+class Forbidden(AppError):
+    status, code, default_message = 403, "forbidden", "Anda tidak berwenang melakukan tindakan ini."
+
+
+class NotFound(AppError):
+    status, code, default_message = 404, "not_found", "Data tidak ditemukan."
+
+
+class Conflict(AppError):
+    status, code, default_message = 409, "conflict", "Data telah diubah oleh orang lain. Muat ulang lalu coba lagi."
+
+
+class PayloadTooLarge(AppError):
+    status, code, default_message = 413, "payload_too_large", "Berkas terlalu besar."
+
+
+class UnsupportedMediaType(AppError):
+    status, code, default_message = 415, "unsupported_media_type", "Jenis berkas tidak diizinkan."
+
+
+class ValidationFailed(AppError):
+    status, code, default_message = 422, "validation_error", "Periksa kembali isian yang ditandai."
+
+
+class TooManyRequests(AppError):
+    status, code, default_message = 429, "rate_limited", "Terlalu banyak permintaan. Coba lagi nanti."
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get JSON errors; browsers get a page."""
+    if request.path.startswith("/api/") or request.path == "/healthz":
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
+    """The JSON error document of API.md."""
+    error: dict[str, Any] = {"code": code, "message": message}
+    if fields:
+        error["fields"] = fields
+    error.update(extra)
+    return {"error": error}
+
+
+def _respond(status: int, code: str, message: str, fields: dict | None = None,
+             headers: dict | None = None, **extra: Any):
+    if wants_json():
+        response = jsonify(error_body(status, code, message, fields, **extra))
+    else:
+        response = render_template("error.html", status=status, message=message, fields=fields or {})
+        response = (response, status)
+        from flask import make_response
+        response = make_response(*response)
+    response.status_code = status
+    for key, value in (headers or {}).items():
+        response.headers[key] = value
+    return response
+
+
+def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Turn marshmallow/webargs nested messages into {"a.b": ["..."]}."""
+    flat: dict[str, list[str]] = {}
+    if isinstance(messages, dict):
+        for key, value in messages.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            flat.update(flatten_messages(value, path))
+    elif isinstance(messages, list) and all(isinstance(m, str) for m in messages):
+        flat[prefix or "_body"] = list(messages)
+    elif isinstance(messages, list):
+        for index, value in enumerate(messages):
+            flat.update(flatten_messages(value, f"{prefix}.{index}" if prefix else str(index)))
+    else:
+        flat[prefix or "_body"] = [str(messages)]
+    return flat
+
+
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
+               415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+
+
+def init_app(app: Flask) -> None:
+    """Register the handlers (after flask-smorest, so ours win)."""
+
+    @app.errorhandler(AppError)
+    def handle_app_error(exc: AppError):
+        return _respond(exc.status, exc.code, exc.message, exc.fields, exc.headers, **exc.extra)
+
+    @app.errorhandler(HTTPException)
+    def handle_http_exception(exc: HTTPException):
+        status = exc.code or 500
+        data = getattr(exc, "data", None) or {}
+        messages = data.get("messages")
+        fields = None
+        if messages:
+            # webargs groups by location ("json", "query", "files"): drop the location level.
+            merged: dict = {}
+            for location_messages in messages.values():
+                if isinstance(location_messages, dict):
+                    merged.update(location_messages)
+                else:
+                    merged.setdefault("_body", location_messages)
+            fields = flatten_messages(merged)
+        if status == 400 and messages and "json" in messages and messages["json"] == ["Invalid JSON body."]:
+            return _respond(400, "malformed_json", "Badan permintaan bukan JSON yang sah.")
+        if status == 422:
+            return _respond(422, "validation_error", ValidationFailed.default_message, fields)
+        message = exc.description if isinstance(exc.description, str) else exc.name
+        return _respond(status, _HTTP_CODES.get(status, "error"), message, fields,
+                        dict(exc.get_headers() and [h for h in exc.get_headers() if h[0] == "Retry-After"]))
+
+    @app.errorhandler(Exception)
+    def handle_unexpected(exc: Exception):
+        if isinstance(exc, HTTPException):
+            return handle_http_exception(exc)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return _respond(500, "internal_error", "Terjadi kesalahan pada server. Tim kami telah dicatat.")

@@ -1,0 +1,15 @@
+"""The engine wall: the only package that imports SpiffWorkflow.
+
+Parse and version process bundles (`specs`), run workflows in a sandbox (`runtime`),
+and report human tasks, timers, messages and outcomes in the application's words.
+"""
+from .runtime import (  # noqa: F401
+    Engine,
+    EngineIncident,
+    HumanTask,
+    PendingTimer,
+    TaskNotReady,
+    UnexpectedMessage,
+    WorkflowRun,
+)
+from .specs import Bundle, Library, ModelError, ParsedModel, SpecCache, parse_bundle  # noqa: F401

@@ -1,0 +1,401 @@
+"""The facade over SpiffWorkflow: start, load, run, complete, fire timers, deliver messages.
+
+Everything outside `app.engine` talks to a `WorkflowRun` in the words of the domain
+(human tasks, timers, outcomes); nothing else imports SpiffWorkflow.
+"""
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Callable
+from uuid import UUID
+
+from jinja2.sandbox import SandboxedEnvironment
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
+from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
+from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock_patch, sandbox
+from . import properties as P
+from .specs import ParsedModel
+
+clock_patch.install()
+
+SERIALIZER_VERSION = "satupintu-1"
+
+
+class EngineIncident(Exception):
+    """A script, condition or expression failed inside a process."""
+
+    def __init__(self, message: str, element_id: str | None = None, process_id: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.element_id = element_id
+        self.process_id = process_id
+
+
+class TaskNotReady(Exception):
+    """The task does not exist in this workflow or is not waiting for a person."""
+
+
+class UnexpectedMessage(Exception):
+    """Nothing in the workflow waits for this message."""
+
+
+# ---------------------------------------------------------------------------
+# Sandboxed script environment
+
+
+class SandboxEnvironment(TaskDataEnvironment):
+    """Evaluates and executes through `app.engine.sandbox` with a time budget."""
+
+    def __init__(self, helpers: dict[str, Callable], time_limit: float):
+        super().__init__({})
+        self.helpers = helpers
+        self.time_limit = time_limit
+
+    def evaluate(self, expression, context, external_context=None):
+        code = sandbox.compile_restricted(expression, "eval")
+        scope = sandbox.run_globals(self.helpers)
+        scope.update(external_context or {})
+        scope.update(context)
+        with sandbox.time_limit(self.time_limit):
+            return eval(code, scope)  # noqa: S307 - checked by the sandbox AST allow-list
+
+    def execute(self, script, context, external_context=None):
+        code = sandbox.compile_restricted(script, "exec")
+        scope = sandbox.run_globals(self.helpers)
+        clashes = set(scope).intersection(context) - {"__builtins__"}
+        if clashes:
+            raise ValueError(f"data proses menimpa fungsi bawaan: {sorted(clashes)}")
+        scope.update(external_context or {})
+        injected = set(scope)
+        context.update(scope)
+        try:
+            with sandbox.time_limit(self.time_limit):
+                exec(code, context)  # noqa: S102 - checked by the sandbox AST allow-list
+        finally:
+            for key in list(context):
+                if key in injected or callable(context[key]):
+                    context.pop(key, None)
+        return True
+
+
+class SandboxScriptEngine(PythonScriptEngine):
+    """Script engine whose validation also applies the sandbox rules."""
+
+    def validate(self, expression):
+        sandbox.check(expression)
+
+
+# ---------------------------------------------------------------------------
+# Serialization: the workflow state only; the spec is named by the case's version
+
+
+class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
+    """Serializes a workflow without its specs; restores with specs from the cache."""
+
+    def to_dict(self, workflow):
+        dct = WorkflowConverter.to_dict(self, workflow)
+        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
+        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
+        return dct
+
+    def from_dict(self, dct, spec=None, subprocess_specs=None):
+        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
+        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
+        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
+        self.set_default_attributes(workflow, dct)
+        self.subprocesses_from_dict(dct["subprocesses"], workflow)
+        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
+        return workflow
+
+
+def _make_serializer() -> BpmnWorkflowSerializer:
+    config = copy.copy(SPIFF_CONFIG)
+    config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
+
+
+_SERIALIZER = _make_serializer()
+
+
+# ---------------------------------------------------------------------------
+# What the rest of the application sees
+
+
+@dataclass
+class HumanTask:
+    """A task waiting for a person (officer or applicant)."""
+
+    id: str
+    bpmn_id: str
+    process_id: str
+    name: str
+    lane: str | None
+    properties: dict[str, str]
+    instructions: str | None
+    data: dict[str, Any]
+
+
+@dataclass
+class PendingTimer:
+    """A timer waiting to fire."""
+
+    bpmn_id: str
+    name: str
+    due_at: datetime | None
+
+
+@dataclass
+class StepLog:
+    """Engine-side happenings of one run, for the audit trail and notifications."""
+
+    fired_timers: list[str] = field(default_factory=list)
+    notifications: list[dict[str, Any]] = field(default_factory=list)
+    reached_ends: list[str] = field(default_factory=list)
+
+
+_jinja = SandboxedEnvironment(autoescape=True)
+
+
+class Engine:
+    """Configured once per application: the sandbox helpers and time budget."""
+
+    def __init__(self, helpers: dict[str, Callable] | None = None, time_limit: float = 1.0):
+        self.helpers = dict(helpers or {})
+        self.time_limit = time_limit
+
+    def script_engine(self) -> PythonScriptEngine:
+        """A fresh sandboxed script engine."""
+        return SandboxScriptEngine(environment=SandboxEnvironment(self.helpers, self.time_limit))
+
+    def create(self, model: ParsedModel, data: dict[str, Any]) -> "WorkflowRun":
+        """Create a workflow with initial data, not yet run."""
+        wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=self.script_engine())
+        start = wf.get_next_task(state=TaskState.READY)
+        start.set_data(**copy.deepcopy(data))
+        return WorkflowRun(self, model, wf)
+
+    def start(self, model: ParsedModel, data: dict[str, Any]) -> "WorkflowRun":
+        """Create a workflow with initial data and run it until it waits."""
+        run = self.create(model, data)
+        run.run()
+        return run
+
+    def load(self, model: ParsedModel, state: str) -> "WorkflowRun":
+        """Restore a workflow from its stored state, with our sandbox re-attached."""
+        dct = json.loads(state)
+        version = dct.pop("serializer_version", None)
+        if version != SERIALIZER_VERSION:
+            raise ValueError(f"unknown workflow state version {version!r}")
+        wf = _SERIALIZER.from_dict(dct, spec=model.spec, subprocess_specs=model.subprocess_specs)
+        # The library restores a default engine with full builtins: never keep it.
+        wf.script_engine = self.script_engine()
+        return WorkflowRun(self, model, wf)
+
+
+class WorkflowRun:
+    """One case's workflow, loaded for one state change."""
+
+    def __init__(self, engine: Engine, model: ParsedModel, wf: BpmnWorkflow):
+        self.engine = engine
+        self.model = model
+        self.wf = wf
+        self.log = StepLog()
+
+    # -- running -------------------------------------------------------------
+
+    def _element(self, task) -> Any:
+        return self.model.element(task.workflow.spec.name, task.task_spec.bpmn_id)
+
+    def _did_complete(self, task) -> None:
+        element = self._element(task)
+        if element is None:
+            return
+        if element.kind == "endEvent" and task.workflow is self.wf:
+            self.log.reached_ends.append(element.bpmn_id)
+        if element.properties.get(P.NOTIFY):
+            self.log.notifications.append({"template": element.properties[P.NOTIFY],
+                                           "element_id": element.bpmn_id})
+        if element.kind == "boundaryEvent" or (element.kind == "intermediateCatchEvent"
+                                               and isinstance(getattr(task.task_spec, "event_definition", None),
+                                                              TimerEventDefinition)):
+            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+                self.log.fired_timers.append(element.bpmn_id)
+
+    def run(self) -> None:
+        """Run engine steps until only people, timers or messages are awaited."""
+        try:
+            self.wf.do_engine_steps(did_complete_task=self._did_complete)
+        except Exception as exc:  # noqa: BLE001 - every model error becomes an incident
+            raise self._incident(exc) from exc
+
+    def _incident(self, exc: Exception) -> EngineIncident:
+        task = getattr(exc, "task", None)
+        errored = task or next(iter(self.wf.get_tasks(state=TaskState.ERROR)), None)
+        element_id = errored.task_spec.bpmn_id if errored is not None else None
+        process_id = errored.workflow.spec.name if errored is not None else None
+        message = str(getattr(exc, "error_msg", None) or exc) or exc.__class__.__name__
+        inner = getattr(exc, "exception", None)
+        if inner is not None and str(inner) and str(inner) not in message:
+            message = f"{message}: {inner.__class__.__name__}: {inner}"
+        return EngineIncident(message, element_id, process_id)
+
+    def retry(self) -> None:
+        """Re-run the element that failed (after its cause is fixed), then continue."""
+        for task in self.wf.get_tasks(state=TaskState.ERROR):
+            task._set_state(TaskState.READY)
+        self.run()
+
+    def errored_elements(self) -> list[str]:
+        """Ids of elements in error."""
+        return [t.task_spec.bpmn_id for t in self.wf.get_tasks(state=TaskState.ERROR)]
+
+    # -- people ----------------------------------------------------------------
+
+    def human_tasks(self) -> list[HumanTask]:
+        """Ready tasks that wait for a person."""
+        tasks = []
+        for task in self.wf.get_tasks(state=TaskState.READY, manual=True):
+            element = self._element(task)
+            props = dict(element.properties) if element else {}
+            tasks.append(HumanTask(
+                id=str(task.id), bpmn_id=task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
+                name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
+                lane=task.task_spec.lane, properties=props,
+                instructions=self._render_instructions(element.instructions if element else None, task.data),
+                data=task.data,
+            ))
+        return tasks
+
+    @staticmethod
+    def _render_instructions(template: str | None, data: dict) -> str | None:
+        if not template:
+            return None
+        try:
+            return _jinja.from_string(template).render(**{k: v for k, v in data.items() if not k.startswith("_")})
+        except Exception:  # noqa: BLE001 - instructions are advisory; show them raw
+            return template
+
+    def complete(self, task_id: str, data: dict[str, Any]) -> None:
+        """Complete a ready human task with (already validated) form data and run on."""
+        try:
+            task = self.wf.get_task_from_id(UUID(task_id))
+        except Exception as exc:  # noqa: BLE001
+            raise TaskNotReady(task_id) from exc
+        if task is None or task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(task_id)
+        task.set_data(**copy.deepcopy(data))
+        try:
+            task.run()
+        except Exception as exc:  # noqa: BLE001 - postScript errors
+            raise self._incident(exc) from exc
+        self.run()
+
+    def task_data(self, task_id: str) -> dict[str, Any]:
+        """The data a task sees (for prefilling its form)."""
+        task = self.wf.get_task_from_id(UUID(task_id))
+        return task.data if task is not None else {}
+
+    # -- events ------------------------------------------------------------------
+
+    def fire_due_timers(self) -> None:
+        """Fire timers whose moment has passed (per the application clock) and run on."""
+        self.wf.refresh_timers()
+        self.run()
+
+    def pending_timers(self) -> list[PendingTimer]:
+        """Timers waiting to fire, with their due moment."""
+        timers = []
+        for task in self.wf.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, TimerEventDefinition):
+                continue
+            value = task._get_internal_data("event_value")
+            due = None
+            if isinstance(value, str):
+                try:
+                    due = TimerEventDefinition.get_datetime(value)
+                except ValueError:
+                    due = None
+            elif isinstance(value, dict) and value.get("next"):
+                due = datetime.fromisoformat(value["next"])
+            timers.append(PendingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or "", due))
+        return timers
+
+    def next_timer_at(self) -> datetime | None:
+        """The earliest pending timer moment."""
+        moments = [t.due_at for t in self.pending_timers() if t.due_at is not None]
+        return min(moments) if moments else None
+
+    def waiting_messages(self) -> list[str]:
+        """Names of messages the workflow waits for."""
+        return sorted({e.name for e in self.wf.waiting_events() if e.event_type == "MessageEventDefinition"})
+
+    def deliver_message(self, name: str, payload: dict[str, Any]) -> None:
+        """Deliver a named message (e.g. payment_received) with its payload and run on."""
+        event = BpmnEvent(MessageEventDefinition(name), payload=payload)
+        try:
+            self.wf.send_event(event)
+        except Exception as exc:  # noqa: BLE001
+            if "not waiting" in str(exc):
+                raise UnexpectedMessage(name) from exc
+            raise self._incident(exc) from exc
+        self.run()
+
+    def waiting_elements(self) -> list[Any]:
+        """Element infos of catch events the workflow waits on (timers and messages)."""
+        found = []
+        for task in self.wf.get_tasks(state=TaskState.WAITING):
+            element = self._element(task)
+            if element is not None:
+                found.append(element)
+        return found
+
+    # -- outcome -----------------------------------------------------------------
+
+    @property
+    def completed(self) -> bool:
+        return bool(self.wf.completed)
+
+    def outcome(self) -> str | None:
+        """The caseStatus of the end event that finished the main process, if finished."""
+        if not self.wf.completed:
+            return None
+        statuses = []
+        for task in self.wf.get_tasks(state=TaskState.COMPLETED):
+            if task.workflow is not self.wf:
+                continue
+            element = self._element(task)
+            if element is not None and element.kind == "endEvent" and element.properties.get(P.CASE_STATUS):
+                statuses.append((task.last_state_change or 0, element.properties[P.CASE_STATUS]))
+        return max(statuses)[1] if statuses else None
+
+    def data(self) -> dict[str, Any]:
+        """The process data as of now (last completed task of the main process)."""
+        if self.wf.completed:
+            return dict(self.wf.data) or dict(self.wf.last_task.data if self.wf.last_task else {})
+        tasks = self.wf.get_tasks(state=TaskState.READY) or self.wf.get_tasks(state=TaskState.WAITING)
+        return dict(tasks[0].data) if tasks else {}
+
+    # -- persistence ---------------------------------------------------------------
+
+    def serialize(self) -> str:
+        """The workflow state as JSON (specs excluded; the case names its version)."""
+        _SERIALIZER.registry._encoder_mode = True
+        try:
+            dct = _SERIALIZER.to_dict(self.wf)
+            dct["serializer_version"] = SERIALIZER_VERSION
+            return json.dumps(dct, separators=(",", ":"), cls=_SERIALIZER._encoder_cls)
+        finally:
+            _SERIALIZER.registry._encoder_mode = False

@@ -1,0 +1,1 @@
+"""Human-task rows: inbox, claim, assign, complete."""

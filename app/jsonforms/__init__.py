@@ -1,0 +1,1 @@
+"""JSON Schema forms (from forms/): server-side validation and rendering."""

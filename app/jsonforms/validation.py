@@ -1,0 +1,81 @@
+"""Validate form data against its JSON Schema and report errors by field path, in Indonesian."""
+from __future__ import annotations
+
+from functools import lru_cache
+import json
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError
+
+_MESSAGES = {
+    "required": "Wajib diisi.",
+    "type": "Jenis isian tidak sesuai.",
+    "enum": "Pilihan tidak valid.",
+    "const": "Pilihan tidak valid.",
+    "oneOf": "Pilihan tidak valid.",
+    "anyOf": "Isian tidak sesuai.",
+    "pattern": "Format tidak sesuai.",
+    "format": "Format tidak sesuai.",
+    "minLength": "Terlalu pendek.",
+    "maxLength": "Terlalu panjang.",
+    "minimum": "Nilai terlalu kecil.",
+    "maximum": "Nilai terlalu besar.",
+    "exclusiveMinimum": "Nilai terlalu kecil.",
+    "exclusiveMaximum": "Nilai terlalu besar.",
+    "minItems": "Jumlah pilihan terlalu sedikit.",
+    "maxItems": "Jumlah pilihan terlalu banyak.",
+    "additionalProperties": "Isian tidak dikenal.",
+}
+
+
+@lru_cache(maxsize=256)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
+def validator_for(schema: dict) -> Draft202012Validator:
+    """A cached validator for a schema."""
+    return _validator(json.dumps(schema, sort_keys=True))
+
+
+def _field_errors(error: ValidationError, prefix: str) -> list[tuple[str, str]]:
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        path = path + [missing]
+    if error.validator == "additionalProperties":
+        extras = [p.split("'")[1] for p in error.message.split(",") if "'" in p]
+        return [(".".join(filter(None, [prefix, *path, e])), _MESSAGES["additionalProperties"]) for e in extras]
+    if error.validator in ("if", "then", "allOf") and error.context:
+        found: list[tuple[str, str]] = []
+        for sub in error.context:
+            found.extend(_field_errors(sub, prefix))
+        return found
+    message = _custom_message(error) or _MESSAGES.get(str(error.validator), error.message)
+    return [(".".join(filter(None, [prefix, *path])) or (prefix or "_body"), message)]
+
+
+def _custom_message(error: ValidationError) -> str | None:
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    messages = schema.get("errorMessage")
+    if isinstance(messages, str):
+        return messages
+    if isinstance(messages, dict):
+        return messages.get(str(error.validator))
+    return None
+
+
+def validate(schema: dict | None, data: Any, *, prefix: str = "", partial: bool = False) -> dict[str, list[str]]:
+    """Field errors of `data` under `schema` ({} when valid); `partial` ignores missing fields."""
+    if not schema:
+        return {}
+    errors: dict[str, list[str]] = {}
+    for error in validator_for(schema).iter_errors(data):
+        if partial and error.validator == "required":
+            continue
+        for path, message in _field_errors(error, prefix):
+            bucket = errors.setdefault(path, [])
+            if message not in bucket:
+                bucket.append(message)
+    return errors

@@ -1,0 +1,1 @@
+"""Process analysts' tools: diagram layout, validation, versions."""

@@ -1,0 +1,1 @@
+"""Notification outbox, transports and templates."""

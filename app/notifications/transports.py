@@ -1,0 +1,71 @@
+"""Channel transports: SMTP email, HTTP gateways for SMS/WhatsApp, and the recording transport."""
+from __future__ import annotations
+
+import json
+import logging
+import smtplib
+import urllib.request
+from email.message import EmailMessage
+
+log = logging.getLogger("satupintu.notifications")
+
+
+class RecordingTransport:
+    """Development default: the message stays in the outbox (readable in the app) and is logged."""
+
+    def send(self, note) -> None:
+        log.info("notification %s to %s: %s", note.channel, note.recipient, note.subject)
+
+
+class SmtpTransport:
+    """Email through an SMTP server."""
+
+    def __init__(self, host: str, port: int, sender: str, username: str | None = None,
+                 password: str | None = None, starttls: bool = False):
+        self.host, self.port, self.sender = host, port, sender
+        self.username, self.password, self.starttls = username, password, starttls
+
+    def send(self, note) -> None:
+        message = EmailMessage()
+        message["From"] = self.sender
+        message["To"] = note.recipient
+        message["Subject"] = note.subject
+        message.set_content(note.body)
+        with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+class HttpGatewayTransport:
+    """SMS/WhatsApp through a gateway that accepts a JSON POST {"to", "message"}."""
+
+    def __init__(self, url: str, token: str | None = None):
+        self.url, self.token = url, token
+
+    def send(self, note) -> None:
+        if not note.recipient:
+            raise ValueError("no phone number")
+        body = json.dumps({"to": note.recipient, "message": f"{note.subject}\n{note.body}"[:1000]}).encode()
+        request = urllib.request.Request(self.url, data=body, method="POST",
+                                         headers={"Content-Type": "application/json"})
+        if self.token:
+            request.add_header("Authorization", f"Bearer {self.token}")
+        with urllib.request.urlopen(request, timeout=15) as response:  # noqa: S310 - configured gateway URL
+            if response.status >= 300:
+                raise RuntimeError(f"gateway answered {response.status}")
+
+
+def for_channel(channel: str, config) -> object:
+    """The transport configured for a channel."""
+    if channel == "email" and config.get("SMTP_HOST"):
+        return SmtpTransport(config["SMTP_HOST"], int(config.get("SMTP_PORT", 25)), config["MAIL_SENDER"],
+                             config.get("SMTP_USERNAME"), config.get("SMTP_PASSWORD"),
+                             bool(config.get("SMTP_STARTTLS")))
+    if channel == "sms" and config.get("SMS_GATEWAY_URL"):
+        return HttpGatewayTransport(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"))
+    if channel == "whatsapp" and config.get("WHATSAPP_GATEWAY_URL"):
+        return HttpGatewayTransport(config["WHATSAPP_GATEWAY_URL"], config.get("WHATSAPP_GATEWAY_TOKEN"))
+    return RecordingTransport()

@@ -1,0 +1,1 @@
+"""Issued permits and their verification."""

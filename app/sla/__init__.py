@@ -1,0 +1,1 @@
+"""Working-day calendar, due dates and SLA rules."""

@@ -1,0 +1,93 @@
+"""SLA rules: the office's working calendar (with admins' corrections) and due dates."""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date, datetime
+
+from flask import current_app
+from sqlalchemy import select
+
+from app.common import clock
+from app.extensions import db
+
+from .calendar import WorkingCalendar
+from .models import Holiday
+
+_cache_lock = threading.Lock()
+_cache: dict[str, tuple[float, WorkingCalendar]] = {}
+CACHE_SECONDS = 60.0
+
+
+def _build() -> WorkingCalendar:
+    rows = list(db.session.scalars(select(Holiday)))
+    extra = {r.day: r.name for r in rows if r.kind != "working_day"}
+    removed = {r.day for r in rows if r.kind == "working_day"}
+    return WorkingCalendar(include_cuti_bersama=current_app.config["INCLUDE_CUTI_BERSAMA"],
+                           extra_holidays=extra, removed_holidays=removed)
+
+
+def calendar() -> WorkingCalendar:
+    """The office calendar (national holidays + the holidays table), cached briefly per process."""
+    key = current_app.config["SQLALCHEMY_DATABASE_URI"]
+    with _cache_lock:
+        hit = _cache.get(key)
+        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+            return hit[1]
+    cal = _build()
+    with _cache_lock:
+        _cache[key] = (time.monotonic(), cal)
+    return cal
+
+
+def forget_calendar() -> None:
+    """Drop the cached calendar (after an admin edits holidays)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def due_after(start: datetime, working_days: int | None) -> datetime | None:
+    """The deadline N working days after `start` (None when no SLA)."""
+    if working_days is None:
+        return None
+    return calendar().add_working_days(start, int(working_days)).astimezone(clock.now().tzinfo)
+
+
+def working_days_between(a: datetime, b: datetime) -> float:
+    """Office working days between two moments."""
+    return calendar().working_days_between(a, b)
+
+
+def add_holiday(*, day: date, name: str, kind: str) -> Holiday:
+    """Add or change an office holiday; the cached calendar is dropped."""
+    row = db.session.get(Holiday, day)
+    if row is None:
+        row = Holiday(day=day, name=name, kind=kind)
+        db.session.add(row)
+    else:
+        row.name, row.kind = name, kind
+    db.session.flush()
+    forget_calendar()
+    return row
+
+
+def script_helpers() -> dict:
+    """Working-day functions BPMN scripts may call (dates as ISO strings)."""
+
+    def add_working_days(moment: str, n: int) -> str:
+        start = datetime.fromisoformat(moment)
+        if start.tzinfo is None:
+            start = start.replace(tzinfo=clock.JAKARTA)
+        return calendar().add_working_days(start, int(n)).isoformat()
+
+    def working_days_between_iso(a: str, b: str) -> float:
+        return calendar().working_days_between(datetime.fromisoformat(a), datetime.fromisoformat(b))
+
+    def now_iso() -> str:
+        return clock.iso(clock.now())
+
+    def today_iso() -> str:
+        return clock.now().astimezone(clock.JAKARTA).date().isoformat()
+
+    return {"add_working_days": add_working_days, "working_days_between": working_days_between_iso,
+            "now": now_iso, "today": today_iso}

@@ -1,0 +1,1 @@
+"""Background work: the scheduler that fires timers, escalates and delivers notifications."""

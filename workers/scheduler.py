@@ -1,0 +1,102 @@
+"""The scheduler tick and the long-running APScheduler loop.
+
+A tick does, as of one moment: fire due BPMN timers, deliver the notification outbox,
+and record that it ran (shown by /healthz). Several scheduler processes may run against
+one PostgreSQL database: due cases are picked with ``FOR UPDATE SKIP LOCKED`` so each is
+handled by exactly one of them.
+"""
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from datetime import datetime
+
+from flask import Flask
+from sqlalchemy import select
+
+from app.common import clock
+from app.extensions import db
+
+log = logging.getLogger("satupintu.worker")
+
+
+def _locked(query):
+    """Row-lock the selected rows, skipping rows another scheduler holds (PostgreSQL)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query
+
+
+def fire_timers(now: datetime) -> int:
+    """Fire the due timers of every case whose next timer is due; one transaction per case."""
+    from app.cases import service as cases
+    from app.cases.models import Case
+
+    fired = 0
+    done: set[int] = set()
+    while True:
+        query = select(Case).where(Case.next_timer_at.is_not(None), Case.next_timer_at <= now,
+                                   Case.status != "incident")
+        if done:
+            query = query.where(Case.id.not_in(done))
+        case = db.session.scalars(_locked(query.order_by(Case.next_timer_at).limit(1))).first()
+        if case is None:
+            db.session.rollback()
+            return fired
+        done.add(case.id)
+        try:
+            cases.fire_due_timers(case)
+            db.session.commit()
+            fired += 1
+        except Exception:  # noqa: BLE001 - one bad case must not stop the sweep
+            db.session.rollback()
+            log.exception("firing timers of case %s failed", case.id)
+
+
+def tick(app: Flask, now: datetime | None = None) -> dict:
+    """One scheduler pass as of `now` (default: the real time)."""
+    moment = now or clock.now()
+    with clock.frozen_at(moment):
+        result = {"fired_timer_cases": fire_timers(moment)}
+        from app.notifications import delivery
+
+        result["notifications"] = delivery.deliver_due(moment)
+        from app.common import health
+
+        health.record_tick(moment)
+        db.session.commit()
+    return result
+
+
+def run_forever(app: Flask) -> None:
+    """Run ticks every SCHEDULER_INTERVAL_SECONDS until SIGINT/SIGTERM."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+    interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
+    scheduler = BlockingScheduler(timezone="Asia/Jakarta")
+    lock = threading.Lock()
+
+    def job():
+        if not lock.acquire(blocking=False):
+            return
+        try:
+            with app.app_context():
+                tick(app)
+        except Exception:  # noqa: BLE001
+            log.exception("scheduler tick failed")
+        finally:
+            lock.release()
+
+    scheduler.add_job(job, "interval", seconds=interval, next_run_time=datetime.now(clock.JAKARTA),
+                      max_instances=1, coalesce=True, id="tick")
+
+    def stop(signum, frame):  # noqa: ARG001
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler running every %ss", interval)
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
