@@ -36,22 +36,23 @@ def fire_timers(now: datetime) -> int:
     fired = 0
     done: set[int] = set()
     while True:
-        query = select(Case).where(Case.next_timer_at.is_not(None), Case.next_timer_at <= now,
+        query = select(Case.id).where(Case.next_timer_at.is_not(None), Case.next_timer_at <= now,
                                    Case.status != "incident")
         if done:
             query = query.where(Case.id.not_in(done))
-        case = db.session.scalars(_locked(query.order_by(Case.next_timer_at).limit(1))).first()
-        if case is None:
+        case_id = db.session.scalars(_locked(query.order_by(Case.next_timer_at).limit(1))).first()
+        if case_id is None:
             db.session.rollback()
             return fired
-        done.add(case.id)
+        done.add(case_id)
+        case = db.session.get(Case, case_id)
         try:
             cases.fire_due_timers(case)
             db.session.commit()
             fired += 1
         except Exception:  # noqa: BLE001 - one bad case must not stop the sweep
             db.session.rollback()
-            log.exception("firing timers of case %s failed", case.id)
+            log.exception("firing timers of case %s failed", case_id)
 
 
 def tick(app: Flask, now: datetime | None = None) -> dict:
