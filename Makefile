@@ -30,7 +30,7 @@ $(NODE_STAMP): package.json
 # Migrate, load the BPMN models, seed demo data on an empty database, then serve
 # the web app and the scheduler together (Ctrl-C stops both).
 run: install assets
-	$(FLASK) db upgrade
+	$(FLASK) db upgrade heads
 	$(FLASK) sync-processes
 	$(FLASK) seed-demo --if-empty
 	@echo "SatuPintu on http://$(HOST):$(PORT)  (demo accounts: see README.md)"

@@ -1,6 +1,7 @@
 """SatuPintu: BPMN-driven case management for one-stop permit offices."""
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 from pathlib import Path
@@ -12,6 +13,9 @@ from app.engine import SpecCache
 
 # Parsed models are immutable and keyed by content hash: one cache serves every app in the process.
 SPEC_CACHE = SpecCache()
+
+# Each domain attaches itself (blueprints, signal receivers) through its init_app(app).
+DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -46,14 +50,8 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.extensions["satupintu.engine"] = Engine(helpers=sla.script_helpers(),
                                                 time_limit=app.config["SCRIPT_TIME_LIMIT_SECONDS"])
 
-    from app.accounts.api import bp as accounts_api
-    from app.cases.api import bp as cases_api
-    from app.catalog.api import bp as catalog_api
-    from app.inbox.api import bp as inbox_api
-    from app.permits.api import bp as permits_api
-
-    for blueprint in (accounts_api, catalog_api, cases_api, inbox_api, permits_api):
-        api.register_blueprint(blueprint)
+    for name in DOMAINS:
+        importlib.import_module(f"app.{name}").init_app(app)
 
     from app.common.health import bp as health_bp
     from app.web import bp as web_bp

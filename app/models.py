@@ -1,10 +1,13 @@
-"""Imports every model so the metadata (and Alembic) sees all tables."""
-from app.accounts.models import ApiToken, Group, User, UserRole, user_groups  # noqa: F401
-from app.cases.models import Case, CaseEvent, Counter, Document  # noqa: F401
-from app.catalog.models import ProcessVersion, Service  # noqa: F401
-from app.common.health import SchedulerState  # noqa: F401
-from app.common.transaction import IdempotencyKey  # noqa: F401
-from app.inbox.models import Task  # noqa: F401
-from app.notifications.models import Notification  # noqa: F401
-from app.permits.models import Permit  # noqa: F401
-from app.sla.models import Holiday  # noqa: F401
+"""Imports every domain's models so the metadata (and Alembic) sees all tables."""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+import app as _app_package
+from app.common import health, transaction  # noqa: F401 - tables defined in common
+
+for _info in pkgutil.iter_modules([str(Path(_app_package.__file__).parent)]):
+    if _info.ispkg and (Path(_app_package.__file__).parent / _info.name / "models.py").exists():
+        importlib.import_module(f"app.{_info.name}.models")

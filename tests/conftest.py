@@ -30,8 +30,9 @@ def _pg_admin_url() -> str:
 
 
 def _pg_test_url() -> str:
-    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
-    return str(make_url(_pg_admin_url()).set(database=f"{PG_TEST_DB}{worker}"))
+    # Distinct names let parallel runs (xdist workers, several checkouts) share one server.
+    suffix = os.environ.get("TEST_DB_SUFFIX", "") + os.environ.get("PYTEST_XDIST_WORKER", "")
+    return str(make_url(_pg_admin_url()).set(database=f"{PG_TEST_DB}{suffix}"))
 
 
 def _migrate(url: str, instance: Path) -> None:
@@ -39,7 +40,7 @@ def _migrate(url: str, instance: Path) -> None:
 
     app = create_app({**_config(url, instance)})
     with app.app_context():
-        upgrade()
+        upgrade(revision="heads")
         from app.extensions import db
 
         db.engine.dispose()

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
 from tests.support.api import ApiClient
 

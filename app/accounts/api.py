@@ -9,7 +9,14 @@ from app.common.errors import Conflict, Unauthorized, ValidationFailed
 from app.extensions import db
 
 from . import service
-from .schemas import PasswordResetConfirmSchema, PasswordResetRequestSchema, RegisterSchema, TokenRequestSchema, TokenResponseSchema, UserSchema
+from .schemas import (
+    PasswordResetConfirmSchema,
+    PasswordResetRequestSchema,
+    RegisterSchema,
+    TokenRequestSchema,
+    TokenResponseSchema,
+    UserSchema,
+)
 
 bp = Blueprint("accounts_api", __name__, url_prefix="/api/v1", description="Akun dan autentikasi")
 

@@ -10,7 +10,7 @@ from app.accounts.models import User
 from app.accounts.service import is_staff
 from app.catalog import service as catalog
 from app.catalog.models import Service
-from app.common import clock
+from app.common import clock, signals
 from app.common.errors import Conflict, NotFound, ValidationFailed
 from app.common.sequences import next_value
 from app.engine import UnexpectedMessage
@@ -185,7 +185,6 @@ def submit(*, case: Case, actor: User) -> Case:
     sequence = next_value(f"registration:{service.key}:{year}")
     case.registration_number = f"{service.registration_prefix}-{year}-{sequence:06d}"
     case.submitted_at = now
-    case.status = "submitted"
     from app.sla import service as sla
 
     case.due_at = sla.due_after(now, service.sop_days)
@@ -214,11 +213,15 @@ def withdraw(*, case: Case, actor: User, reason: str | None = None) -> Case:
     for task in db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))):
         task.state = "cancelled"
         task.completed_at = now
+        signals.task_closed.send(case, case=case, task=task, outcome="cancelled", actor_id=actor.id)
+    old_status = case.status
     case.status = "withdrawn"
     case.completed_at = now
     case.current_step = None
     case.next_timer_at = None
     events.record(case, "withdrawn", actor_id=actor.id, note=reason)
+    signals.case_status_changed.send(case, case=case, old=old_status, new="withdrawn", actor_id=actor.id)
+    signals.case_finished.send(case, case=case, outcome="withdrawn")
     return case
 
 

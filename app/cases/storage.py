@@ -61,8 +61,9 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
     ext = os.path.splitext(filename or "")[1].lower()
     allowed = [a.lower() for a in accept] if accept else list(CONTENT_TYPES)
     if ext not in allowed or ext not in CONTENT_TYPES:
-        raise UnsupportedMediaType(f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. "
-                                   f"Gunakan: {', '.join(allowed)}.", fields={"file": ["Jenis berkas tidak diizinkan."]})
+        raise UnsupportedMediaType(
+            f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. Gunakan: {', '.join(allowed)}.",
+            fields={"file": ["Jenis berkas tidak diizinkan."]})
     key = secrets.token_hex(16)
     target = path_for(key)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -7,14 +7,14 @@ transaction. The caller's commit makes it durable; any failure rolls all of it b
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Callable
 
 from flask import current_app
 from sqlalchemy import select
 
 from app.catalog import service as catalog
-from app.common import clock
+from app.common import clock, signals
 from app.engine import EngineIncident, WorkflowRun
 from app.engine import properties as P
 from app.extensions import db
@@ -67,6 +67,14 @@ def act(case: Case, action: Callable[[WorkflowRun], None], *, actor_id: int | No
 def save(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: EngineIncident | None = None) -> None:
     """Write workflow state, task rows, case status, events and notifications for this run."""
     now = clock.now()
+    old_status = case.status
+    _write(case, run, actor_id=actor_id, incident=incident, now=now)
+    if case.status != old_status:
+        signals.case_status_changed.send(case, case=case, old=old_status, new=case.status, actor_id=actor_id)
+
+
+def _write(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: EngineIncident | None,
+           now: datetime) -> None:
     case.workflow_state = run.serialize()
     _sync_tasks(case, run, now)
     for bpmn_id in run.log.fired_timers:
@@ -131,6 +139,7 @@ def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime
     case.next_timer_at = None
     case.data = {**case.data}  # application data stays as submitted/revised
     events.record(case, "finished", note=outcome, actor_id=actor_id, data={"outcome": outcome})
+    signals.case_finished.send(case, case=case, outcome=outcome)
     if outcome == "issued":
         from app.permits import service as permits
 
@@ -149,6 +158,7 @@ def _sync_tasks(case: Case, run: WorkflowRun, now: datetime) -> None:
             row.state = "cancelled"
             row.completed_at = now
             events.record(case, "task_cancelled", step=row.name, bpmn_id=row.bpmn_id, actor_id=None)
+            signals.task_closed.send(case, case=case, task=row, outcome="cancelled", actor_id=None)
     for task_id, human in ready.items():
         if task_id in rows:
             continue
@@ -168,6 +178,7 @@ def _sync_tasks(case: Case, run: WorkflowRun, now: datetime) -> None:
             row.assignee_id = case.applicant_id
             row.state = "claimed"
         db.session.add(row)
+        signals.task_opened.send(case, case=case, task=row)
         events.record(case, "task_created", step=row.name, bpmn_id=row.bpmn_id, actor_id=None,
                       data={"task_id": task_id, "group": row.group_key})
         if row.group_key == "pemohon":

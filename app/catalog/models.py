@@ -27,7 +27,7 @@ class Service(db.Model):
         ForeignKey("process_versions.id", use_alter=True, name="fk_services_active_version"))
     is_public: Mapped[bool] = mapped_column(default=True)
 
-    active_version: Mapped["ProcessVersion | None"] = relationship(foreign_keys=[active_version_id])
+    active_version: Mapped[ProcessVersion | None] = relationship(foreign_keys=[active_version_id])
 
 
 class ProcessVersion(CreatedAtMixin, db.Model):

@@ -1,8 +1,8 @@
 """Who is calling: session login for pages, bearer tokens for the API, and role checks."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import Flask, g, request
 from flask_login import current_user

@@ -7,9 +7,9 @@ goes through `now()`, so operators and tests can run a tick "as of" another mome
 from __future__ import annotations
 
 import contextvars
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
-from typing import Iterator
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 JAKARTA = ZoneInfo("Asia/Jakarta")
@@ -19,7 +19,7 @@ _override: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("clo
 def now() -> datetime:
     """Current time, timezone-aware UTC (or the override set by `frozen_at`)."""
     fixed = _override.get()
-    return fixed if fixed is not None else datetime.now(timezone.utc)
+    return fixed if fixed is not None else datetime.now(UTC)
 
 
 @contextmanager
@@ -27,7 +27,7 @@ def frozen_at(moment: datetime) -> Iterator[datetime]:
     """Run the block as if the time were `moment` (must be timezone-aware)."""
     if moment.tzinfo is None:
         raise ValueError("frozen_at needs a timezone-aware datetime")
-    token = _override.set(moment.astimezone(timezone.utc))
+    token = _override.set(moment.astimezone(UTC))
     try:
         yield moment
     finally:

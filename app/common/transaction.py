@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import request
 from sqlalchemy import ForeignKey, String, Text, select

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 from uuid import UUID
 
 from jinja2.sandbox import SandboxedEnvironment
@@ -179,20 +180,20 @@ class Engine:
         """A fresh sandboxed script engine."""
         return SandboxScriptEngine(environment=SandboxEnvironment(self.helpers, self.time_limit))
 
-    def create(self, model: ParsedModel, data: dict[str, Any]) -> "WorkflowRun":
+    def create(self, model: ParsedModel, data: dict[str, Any]) -> WorkflowRun:
         """Create a workflow with initial data, not yet run."""
         wf = BpmnWorkflow(model.spec, model.subprocess_specs, script_engine=self.script_engine())
         start = wf.get_next_task(state=TaskState.READY)
         start.set_data(**copy.deepcopy(data))
         return WorkflowRun(self, model, wf)
 
-    def start(self, model: ParsedModel, data: dict[str, Any]) -> "WorkflowRun":
+    def start(self, model: ParsedModel, data: dict[str, Any]) -> WorkflowRun:
         """Create a workflow with initial data and run it until it waits."""
         run = self.create(model, data)
         run.run()
         return run
 
-    def load(self, model: ParsedModel, state: str) -> "WorkflowRun":
+    def load(self, model: ParsedModel, state: str) -> WorkflowRun:
         """Restore a workflow from its stored state, with our sandbox re-attached."""
         dct = json.loads(state)
         version = dct.pop("serializer_version", None)

@@ -20,9 +20,10 @@ import ast
 import builtins as _builtins
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 MAX_SEQUENCE = 100_000      # elements of a list/str/tuple a script may build by * or +
 MAX_POW_BITS = 4_096        # size of an integer result of **

@@ -173,7 +173,7 @@ class Library:
     processes: dict[str, ProcessInfo]
 
     @classmethod
-    def from_dirs(cls, processes_dir: str | Path, forms_dir: str | Path) -> "Library":
+    def from_dirs(cls, processes_dir: str | Path, forms_dir: str | Path) -> Library:
         """Read every .bpmn, .dmn and form file from disk."""
         pdir, fdir = Path(processes_dir), Path(forms_dir)
         bpmn = {p.name: p.read_text("utf-8") for p in sorted(pdir.glob("*.bpmn"))}
@@ -182,7 +182,7 @@ class Library:
         return cls.from_files(bpmn, dmn, forms)
 
     @classmethod
-    def from_files(cls, bpmn: dict[str, str], dmn: dict[str, str], forms: dict[str, str]) -> "Library":
+    def from_files(cls, bpmn: dict[str, str], dmn: dict[str, str], forms: dict[str, str]) -> Library:
         """Index files given in memory (e.g. an uploaded version)."""
         process_file: dict[str, str] = {}
         processes: dict[str, ProcessInfo] = {}

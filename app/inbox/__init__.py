@@ -1,1 +1,10 @@
 """Human-task rows: inbox, claim, assign, complete."""
+
+
+def init_app(app) -> None:
+    """Register this domain's API blueprint."""
+    from app.extensions import api
+
+    from .api import bp
+
+    api.register_blueprint(bp)

@@ -7,11 +7,11 @@ from typing import Any
 from sqlalchemy import func, or_, select
 
 from app.accounts.models import User
-from app.catalog import service as catalog
 from app.cases import events, workflow
 from app.cases import service as cases
 from app.cases.models import Case
-from app.common import clock
+from app.catalog import service as catalog
+from app.common import clock, signals
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.engine import TaskNotReady
 from app.extensions import db
@@ -184,6 +184,7 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
     task.completed_by_id = actor.id
     task.result = data
     db.session.flush()  # optimistic lock on the task row: the second of two racers gets 409 here
+    signals.task_closed.send(task.case, case=task.case, task=task, outcome="completed", actor_id=actor.id)
     step_data = dict(data)
     if task.group_key == APPLICANT_GROUP:
         if "application" in data:

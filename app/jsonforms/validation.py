@@ -1,8 +1,8 @@
 """Validate form data against its JSON Schema and report errors by field path, in Indonesian."""
 from __future__ import annotations
 
-from functools import lru_cache
 import json
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker

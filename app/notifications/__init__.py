@@ -1,1 +1,5 @@
 """Notification outbox, transports and templates."""
+
+
+def init_app(app) -> None:
+    """Nothing to register yet."""

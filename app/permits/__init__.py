@@ -1,1 +1,10 @@
 """Issued permits and their verification."""
+
+
+def init_app(app) -> None:
+    """Register this domain's API blueprint."""
+    from app.extensions import api
+
+    from .api import bp
+
+    api.register_blueprint(bp)

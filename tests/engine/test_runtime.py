@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -54,7 +54,7 @@ def test_serialized_state_omits_the_spec_and_round_trips():
 
 def test_timer_fires_only_when_due_by_the_application_clock():
     model = models.parsed(models.timer_then_task(), "timed")
-    start = datetime(2026, 11, 23, 2, 0, tzinfo=timezone.utc)
+    start = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
     with clock.frozen_at(start):
         run = ENGINE.start(model, {})
         run.complete(run.human_tasks()[0].id, {})

@@ -1,0 +1,17 @@
+"""Domain events other rooms subscribe to, so the case flow does not import them.
+
+Senders pass keyword arguments; receivers run inside the sender's transaction (they must
+flush, never commit). Connect in a domain's ``init_app``.
+"""
+from blinker import Namespace
+
+_events = Namespace()
+
+#: case=, old=, new=, actor_id= — after a case's status changed (the clock pauses/resumes on it)
+case_status_changed = _events.signal("case-status-changed")
+#: case=, task= — a human task row was created (ready)
+task_opened = _events.signal("task-opened")
+#: case=, task=, outcome= ("completed" | "cancelled"), actor_id=
+task_closed = _events.signal("task-closed")
+#: case=, outcome= — the case reached a final status
+case_finished = _events.signal("case-finished")
