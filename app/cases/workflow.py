@@ -84,8 +84,12 @@ def _write(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: Engi
         from app.notifications import service as notifications
 
         notifications.notify_case(case, notice["template"], element_id=notice["element_id"])
+    for request in run.log.host_actions:
+        signals.host_action.send(case, case=case, action=request["action"], element_id=request["element_id"],
+                                 properties=request["properties"], data=request["data"])
     run.log.fired_timers.clear()
     run.log.notifications.clear()
+    run.log.host_actions.clear()
 
     if incident is not None:
         if case.status != "incident":

@@ -15,3 +15,6 @@ task_opened = _events.signal("task-opened")
 task_closed = _events.signal("task-closed")
 #: case=, outcome= — the case reached a final status
 case_finished = _events.signal("case-finished")
+#: case=, action=, element_id=, properties=, data= — a model element with property hostAction
+#: asked the host to act (e.g. issue_bill); receivers act inside the same transaction
+host_action = _events.signal("host-action")

@@ -26,6 +26,7 @@ SLA_WORKING_DAYS = "slaWorkingDays"
 CASE_STATUS = "caseStatus"
 PRIORITY = "priority"
 NOTIFY = "notify"
+HOST_ACTION = "hostAction"                    # ask the host to act (e.g. issue_bill), in the same transaction
 
 PROCESS_FORM_PROPERTIES = (APPLICATION_FORM_SCHEMA, APPLICATION_FORM_UI_SCHEMA, REQUIREMENTS_FILE)
 ELEMENT_FORM_PROPERTIES = (FORM_SCHEMA, FORM_UI_SCHEMA)

@@ -163,6 +163,7 @@ class StepLog:
 
     fired_timers: list[str] = field(default_factory=list)
     notifications: list[dict[str, Any]] = field(default_factory=list)
+    host_actions: list[dict[str, Any]] = field(default_factory=list)
     reached_ends: list[str] = field(default_factory=list)
 
 
@@ -228,6 +229,10 @@ class WorkflowRun:
         if element.properties.get(P.NOTIFY):
             self.log.notifications.append({"template": element.properties[P.NOTIFY],
                                            "element_id": element.bpmn_id})
+        if element.properties.get(P.HOST_ACTION):
+            self.log.host_actions.append({"action": element.properties[P.HOST_ACTION],
+                                          "element_id": element.bpmn_id, "properties": dict(element.properties),
+                                          "data": copy.deepcopy(task.data)})
         if element.kind == "boundaryEvent" or (element.kind == "intermediateCatchEvent"
                                                and isinstance(getattr(task.task_spec, "event_definition", None),
                                                               TimerEventDefinition)):
