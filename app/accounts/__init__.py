@@ -2,9 +2,11 @@
 
 
 def init_app(app) -> None:
-    """Register this domain's API blueprint."""
+    """Register the accounts API and pages."""
     from app.extensions import api
 
     from .api import bp
+    from .views import bp as pages
 
     api.register_blueprint(bp)
+    app.register_blueprint(pages)

@@ -12,7 +12,9 @@ from . import service
 from .schemas import (
     PasswordResetConfirmSchema,
     PasswordResetRequestSchema,
+    ProfileSchema,
     RegisterSchema,
+    TokenOnlySchema,
     TokenRequestSchema,
     TokenResponseSchema,
     UserSchema,
@@ -47,10 +49,38 @@ def register(args):
     """Create an applicant account (email verification required before submitting)."""
     if service.get_by_email(args["email"]) is not None:
         raise Conflict("Email sudah terdaftar.", fields={"email": ["Email sudah terdaftar."]})
-    user = service.create_user(email=args["email"], name=args["name"], password=args["password"],
-                               phone=args.get("phone"), nik=args.get("nik"), roles=("applicant",))
+    problems = service.password_problems(args["password"])
+    if problems:
+        raise ValidationFailed(fields={"password": problems})
+    user = service.register_applicant(email=args["email"], name=args["name"], password=args["password"],
+                                      phone=args.get("phone"), nik=args.get("nik"), base_url=request.host_url)
     db.session.commit()
     return user_view(user)
+
+
+@bp.post("/auth/verify-email")
+@bp.arguments(TokenOnlySchema)
+@bp.response(200, UserSchema)
+def verify_email(args):
+    """Verify the email address with the token from the mailed link."""
+    user = service.verify_email(args["token"])
+    if user is None:
+        raise ValidationFailed("Tautan tidak sah atau sudah kedaluwarsa.",
+                               fields={"token": ["Tautan tidak sah atau sudah kedaluwarsa."]})
+    db.session.commit()
+    return user_view(user)
+
+
+@bp.post("/auth/verify-email/resend")
+@bp.arguments(PasswordResetRequestSchema)
+@bp.response(202)
+def resend_verification(args):
+    """Mail the verification link again (always 202)."""
+    user = service.get_by_email(args["email"])
+    if user is not None:
+        service.send_verification(user, base_url=request.host_url)
+        db.session.commit()
+    return {"status": "accepted"}
 
 
 @bp.post("/auth/password-reset")
@@ -81,3 +111,15 @@ def password_reset_confirm(args):
 def me():
     """The current user."""
     return user_view(require_user())
+
+
+@bp.patch("/me")
+@bp.arguments(ProfileSchema)
+@bp.response(200, UserSchema)
+def update_me(args):
+    """Change the current user's profile."""
+    user = require_user()
+    service.update_profile(user, name=args.get("name") or user.name, phone=args.get("phone", user.phone),
+                           nik=args.get("nik", user.nik), address=args.get("address", user.address))
+    db.session.commit()
+    return user_view(user)

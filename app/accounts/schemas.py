@@ -40,3 +40,14 @@ class PasswordResetRequestSchema(BaseSchema):
 class PasswordResetConfirmSchema(BaseSchema):
     token = fields.String(required=True)
     password = fields.String(required=True, validate=validate.Length(min=8, max=256))
+
+
+class TokenOnlySchema(BaseSchema):
+    token = fields.String(required=True)
+
+
+class ProfileSchema(BaseSchema):
+    name = fields.String(validate=validate.Length(min=2, max=200))
+    phone = fields.String(allow_none=True, validate=validate.Regexp(r"^\+?[0-9]{8,15}$"))
+    nik = fields.String(allow_none=True, validate=validate.Regexp(r"^[0-9]{16}$"))
+    address = fields.String(allow_none=True, validate=validate.Length(max=500))

@@ -184,3 +184,53 @@ def reset_password(token: str, new_password: str) -> User | None:
         return None  # used once already: the password (and its stamp) changed
     set_password(user, new_password)
     return user
+
+
+PASSWORD_RULE = "Minimal 8 karakter, mengandung huruf dan angka."
+
+
+def password_problems(password: str) -> list[str]:
+    """Why a password is too weak (empty list when acceptable)."""
+    problems = []
+    if len(password) < 8:
+        problems.append("Minimal 8 karakter.")
+    if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
+        problems.append("Harus mengandung huruf dan angka.")
+    return problems
+
+
+def register_applicant(*, email: str, password: str, name: str, phone: str | None, nik: str | None,
+                       base_url: str) -> User:
+    """Create an applicant account and mail its verification link."""
+    user = create_user(email=email, name=name, password=password, phone=phone, nik=nik, roles=("applicant",))
+    send_verification(user, base_url=base_url)
+    return user
+
+
+def send_verification(user: User, *, base_url: str) -> None:
+    """Mail (again) the link that verifies the user's email address."""
+    if user.email_verified_at is not None:
+        return
+    from app.notifications import service as notifications
+
+    from .tokens import VERIFY_HOURS, email_verification_token
+
+    link = f"{base_url.rstrip('/')}/akun/verifikasi/{email_verification_token(user)}"
+    notifications.notify_user(user, "verify_email", "Verifikasi email akun SatuPintu",
+                              {"link": link, "hours": VERIFY_HOURS})
+
+
+def verify_email(token: str) -> User | None:
+    """Mark the address verified; None when the token is bad or expired."""
+    from .tokens import user_for_verification_token
+
+    user = user_for_verification_token(token)
+    if user is not None and user.email_verified_at is None:
+        user.email_verified_at = clock.now()
+    return user
+
+
+def update_profile(user: User, *, name: str, phone: str | None, nik: str | None, address: str | None) -> User:
+    """Change the applicant's own profile data."""
+    user.name, user.phone, user.nik, user.address = name, phone, nik, address
+    return user

@@ -1,0 +1,165 @@
+"""Account pages: register, verify email, forgotten password, profile, passwordless return."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user
+
+from app.extensions import db
+
+from . import service, tokens
+
+bp = Blueprint("accounts", __name__)
+NIK = re.compile(r"^[0-9]{16}$")
+PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _profile_errors(form, *, require_email: bool) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if len(form.get("name", "").strip()) < 2:
+        errors["name"] = "Nama wajib diisi."
+    if require_email and not EMAIL.match(form.get("email", "").strip()):
+        errors["email"] = "Alamat email tidak valid."
+    nik = form.get("nik", "").strip()
+    if nik and not NIK.match(nik):
+        errors["nik"] = "NIK harus 16 digit angka."
+    phone = form.get("phone", "").strip()
+    if phone and not PHONE.match(phone):
+        errors["phone"] = "Nomor HP tidak valid (contoh: 081234567890)."
+    return errors
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    """Create an applicant account."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        form = request.form
+        errors = _profile_errors(form, require_email=True)
+        problems = service.password_problems(form.get("password", ""))
+        if problems:
+            errors["password"] = " ".join(problems)
+        elif form.get("password") != form.get("password2"):
+            errors["password2"] = "Konfirmasi kata sandi tidak sama."
+        if not errors and service.get_by_email(form["email"]) is not None:
+            # Same answer as success: no account enumeration. The owner gets a reminder instead.
+            existing = service.get_by_email(form["email"])
+            service.send_verification(existing, base_url=request.host_url)
+            db.session.commit()
+            return render_template("accounts/check_email.html", email=form["email"].strip())
+        if not errors:
+            service.register_applicant(email=form["email"], password=form["password"], name=form["name"].strip(),
+                                       phone=form.get("phone", "").strip() or None,
+                                       nik=form.get("nik", "").strip() or None, base_url=request.host_url)
+            db.session.commit()
+            return render_template("accounts/check_email.html", email=form["email"].strip())
+    return render_template("accounts/register.html", errors=errors), (422 if errors else 200)
+
+
+@bp.get("/akun/verifikasi/<token>")
+def verify_email(token: str):
+    """The link in the verification email."""
+    user = service.verify_email(token)
+    db.session.commit()
+    if user is None:
+        return render_template("accounts/message.html", title="Tautan tidak berlaku",
+                               message="Tautan verifikasi tidak sah atau sudah kedaluwarsa. "
+                                       "Minta tautan baru dari halaman masuk."), 400
+    return render_template("accounts/message.html", title="Email terverifikasi",
+                           message="Terima kasih. Email Anda telah terverifikasi; silakan masuk.",
+                           link=url_for("web.login"), link_label="Masuk")
+
+
+@bp.post("/akun/kirim-ulang")
+def resend_verification():
+    """One click from the login page: mail the verification link again."""
+    user = service.get_by_email(request.form.get("email", ""))
+    if user is not None:
+        service.send_verification(user, base_url=request.host_url)
+        db.session.commit()
+    return render_template("accounts/check_email.html", email=request.form.get("email", ""))
+
+
+@bp.route("/akun/lupa-sandi", methods=["GET", "POST"])
+def forgot_password():
+    """Request a password reset link (same answer whether the account exists or not)."""
+    if request.method == "POST":
+        service.request_password_reset(request.form.get("email", ""), base_url=request.host_url)
+        db.session.commit()
+        return render_template("accounts/check_email.html", email=request.form.get("email", ""), reset=True)
+    return render_template("accounts/forgot.html")
+
+
+@bp.route("/akun/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    """Set a new password from the mailed link."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        problems = service.password_problems(request.form.get("password", ""))
+        if problems:
+            errors["password"] = " ".join(problems)
+        elif request.form.get("password") != request.form.get("password2"):
+            errors["password2"] = "Konfirmasi kata sandi tidak sama."
+        else:
+            user = service.reset_password(token, request.form["password"])
+            if user is None:
+                db.session.rollback()
+                return render_template("accounts/message.html", title="Tautan tidak berlaku",
+                                       message="Tautan atur ulang tidak sah, sudah dipakai, atau kedaluwarsa."), 400
+            db.session.commit()
+            flash("Kata sandi baru tersimpan. Silakan masuk.")
+            return redirect(url_for("web.login"))
+    return render_template("accounts/reset.html", errors=errors), (422 if errors else 200)
+
+
+@bp.route("/akun/profil", methods=["GET", "POST"])
+@login_required
+def profile():
+    """The user's own profile."""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        errors = _profile_errors(request.form, require_email=False)
+        if not errors:
+            f = request.form
+            service.update_profile(current_user, name=f["name"].strip(), phone=f.get("phone", "").strip() or None,
+                                   nik=f.get("nik", "").strip() or None,
+                                   address=f.get("address", "").strip() or None)
+            db.session.commit()
+            flash("Profil tersimpan.")
+            return redirect(url_for("accounts.profile"))
+    return render_template("accounts/profile.html", errors=errors), (422 if errors else 200)
+
+
+@bp.get("/akun/tautan/<token>")
+def magic_link(token: str):
+    """A single-use link from a message: log in and open the case's pending step."""
+    link = tokens.use_magic_link(token)
+    if link is None:
+        db.session.commit()
+        return render_template("accounts/message.html", title="Tautan tidak berlaku",
+                               message="Tautan ini sudah dipakai atau kedaluwarsa. Masuk dengan kata sandi, "
+                                       "atau gunakan kode 6 digit dari SMS/WhatsApp.",
+                               link=url_for("accounts.magic_code"), link_label="Masukkan kode"), 400
+    login_user(link.user)
+    db.session.commit()
+    return redirect(f"/permohonan/{link.case_id}")
+
+
+@bp.route("/akun/kode", methods=["GET", "POST"])
+def magic_code():
+    """Enter the registration number and the 6-digit code sent by SMS/WhatsApp."""
+    error = None
+    if request.method == "POST":
+        from app.cases import service as cases
+
+        case = cases.get_by_registration((request.form.get("nomor") or "").strip().upper())
+        link = tokens.use_magic_code(case_id=case.id, code=request.form.get("kode", "")) if case else None
+        db.session.commit()
+        if link is not None:
+            login_user(link.user)
+            db.session.commit()
+            return redirect(f"/permohonan/{link.case_id}")
+        error = "Nomor registrasi atau kode salah, atau kode sudah tidak berlaku."
+    return render_template("accounts/magic_code.html", error=error), (422 if error else 200)
