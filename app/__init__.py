@@ -15,7 +15,7 @@ from app.engine import SpecCache
 SPEC_CACHE = SpecCache()
 
 # Each domain attaches itself (blueprints, signal receivers) through its init_app(app).
-DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla")
+DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla", "surveys", "portal")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:

@@ -122,6 +122,11 @@ def add_document(*, case: Case, actor: User, requirement: str, stream, filename:
     if not uploads_open(case):
         raise Conflict("Berkas hanya dapat diunggah saat draf atau saat perbaikan diminta.")
     req = requirement_of(case, requirement)
+    if case.status == "waiting_applicant":
+        request = revision_request(case)
+        if request is not None and request["documents"] and requirement not in request["documents"]:
+            raise Conflict("Hanya dokumen yang diminta untuk diperbaiki yang dapat diganti.",
+                           fields={"requirement": ["Dokumen ini tidak diminta untuk diperbaiki."]})
     max_mb = req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]
     stored = storage.store(stream, filename=filename, accept=req.get("accept") or [],
                            max_bytes=int(float(max_mb) * 1024 * 1024))
@@ -359,3 +364,20 @@ def track(number: str) -> dict:
             "status_label": STATUS_LABELS.get(case.status, case.status),
             "current_step": case.current_step, "submitted_at": clock.iso(case.submitted_at),
             "estimated_completion": clock.iso(case.estimated_completion)}
+
+
+def revision_request(case: Case) -> dict | None:
+    """The officer's latest revision request: the note and only the flagged documents and fields."""
+    from app.inbox.models import Task
+
+    rows = db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "completed",
+                                                 Task.group_key != "pemohon")
+                              .order_by(Task.completed_at.desc()).limit(5))
+    for row in rows:
+        result = row.result or {}
+        verdicts = result.get("document_verdicts") or {}
+        flagged = {key: v for key, v in verdicts.items() if (v or {}).get("verdict") in ("revise", "reject")}
+        if result.get("verification_outcome") == "revision" or flagged:
+            return {"note": result.get("verification_note"), "documents": flagged,
+                    "fields": result.get("field_notes") or {}, "at": row.completed_at}
+    return None

@@ -1,0 +1,8 @@
+"""The applicant portal: my applications, a case's page, revisions, survey."""
+
+
+def init_app(app) -> None:
+    """Register the portal pages."""
+    from .views import bp
+
+    app.register_blueprint(bp)

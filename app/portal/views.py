@@ -1,0 +1,141 @@
+"""Applicant pages: my applications, a case's page, revision, withdrawal and the survey."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.cases import service as cases
+from app.common import clock
+from app.common.errors import AppError
+from app.common.transaction import transactional
+from app.inbox import service as inbox
+from app.surveys import service as surveys
+from app.surveys.models import ELEMENTS
+
+from . import service
+
+bp = Blueprint("portal", __name__)
+SCALE = ((1, "Tidak baik"), (2, "Kurang baik"), (3, "Baik"), (4, "Sangat baik"))
+
+
+def _own_case(case_id: int):
+    case = cases.get_visible(current_user, case_id)
+    if case.applicant_id != current_user.id and case.entered_by_id != current_user.id:
+        abort(404)
+    return case
+
+
+@bp.get("/permohonan")
+@login_required
+def my_cases():
+    """My applications with status in plain words and what to do now."""
+    items, _total = cases.list_for(current_user, mine=True, per_page=100)
+    rows = [{"case": c, "label": cases.STATUS_LABELS.get(c.status, c.status),
+             "action": service.NEXT_ACTION.get(c.status), "sla": cases.sla_summary(c)} for c in items]
+    return render_template("portal/my_cases.html", rows=rows, iso=clock.iso)
+
+
+@bp.get("/permohonan/<int:case_id>")
+@login_required
+def case_page(case_id: int):
+    """A case: timeline, who holds the file, what to do, documents, permit, survey."""
+    case = _own_case(case_id)
+    view = cases.describe(case, current_user)
+    return render_template("portal/case.html", case=case, view=view, holders=service.holders(case),
+                           revision=cases.revision_request(case) if case.status == "waiting_applicant" else None,
+                           action=service.NEXT_ACTION.get(case.status), can_survey=surveys.can_take(case),
+                           requirements={r["key"]: r for r in case.service.requirements}, iso=clock.iso)
+
+
+@bp.post("/permohonan/<int:case_id>/berkas")
+@login_required
+def upload(case_id: int):
+    """Upload (or replace) one requirement's file from the case page; works without JavaScript."""
+    case = _own_case(case_id)
+    upload_file = request.files.get("file")
+    requirement = request.form.get("requirement", "")
+    if upload_file is None or not upload_file.filename:
+        flash("Pilih berkas yang akan diunggah.")
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    try:
+        _store(case, requirement, upload_file)
+        flash("Berkas tersimpan.")
+    except AppError as exc:
+        flash(f"Berkas tidak tersimpan: {exc.message}")
+    return redirect(request.form.get("next") or url_for("portal.case_page", case_id=case.id))
+
+
+@transactional
+def _store(case, requirement, upload_file):
+    cases.add_document(case=case, actor=current_user, requirement=requirement, stream=upload_file.stream,
+                       filename=upload_file.filename)
+
+
+@bp.post("/permohonan/<int:case_id>/perbaikan")
+@login_required
+def send_revision(case_id: int):
+    """Send the revision back to the officer (the same registration number; each round is kept)."""
+    case = _own_case(case_id)
+    task = service.open_applicant_task(case)
+    if task is None:
+        flash("Tidak ada perbaikan yang menunggu.")
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    note = (request.form.get("response_note") or "").strip()
+    if not note:
+        flash("Tuliskan keterangan perbaikan untuk petugas.")
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    try:
+        _complete(task, {"application": case.data, "response_note": note})
+    except AppError as exc:
+        flash(f"Perbaikan belum terkirim: {exc.message}")
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    flash("Perbaikan terkirim. Petugas akan memeriksa kembali berkas Anda.")
+    return redirect(url_for("portal.case_page", case_id=case.id))
+
+
+@transactional
+def _complete(task, data):
+    inbox.complete(task=task, actor=current_user, data=data)
+
+
+@bp.post("/permohonan/<int:case_id>/batal")
+@login_required
+def withdraw(case_id: int):
+    """Withdraw before issuance."""
+    case = _own_case(case_id)
+    try:
+        _withdraw(case, request.form.get("reason"))
+        flash("Permohonan dibatalkan.")
+    except AppError as exc:
+        flash(exc.message)
+    return redirect(url_for("portal.case_page", case_id=case.id))
+
+
+@transactional
+def _withdraw(case, reason):
+    cases.withdraw(case=case, actor=current_user, reason=(reason or "").strip() or None)
+
+
+@bp.route("/permohonan/<int:case_id>/survei", methods=["GET", "POST"])
+@login_required
+def survey(case_id: int):
+    """The nine-element satisfaction survey, after the case is finished."""
+    case = _own_case(case_id)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            _answer(case, {key: request.form.get(key) for key, _ in ELEMENTS}, request.form.get("comment"))
+            flash("Terima kasih atas penilaian Anda.")
+            return redirect(url_for("portal.case_page", case_id=case.id))
+        except AppError as exc:
+            errors = exc.fields or {"_": [exc.message]}
+    if not surveys.can_take(case) and not errors:
+        flash("Survei tidak tersedia untuk permohonan ini.")
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    return render_template("portal/survey.html", case=case, elements=ELEMENTS, scale=SCALE,
+                           errors=errors), (422 if errors else 200)
+
+
+@transactional
+def _answer(case, scores, comment):
+    surveys.submit(case=case, user_id=current_user.id, scores=scores, comment=comment)
