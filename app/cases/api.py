@@ -10,7 +10,7 @@ from app.common.auth import require_user, roles_required
 from app.common.errors import Forbidden, NotFound, ValidationFailed
 from app.common.transaction import transactional
 
-from . import service, storage
+from . import reuse, service, storage
 from .schemas import (
     CaseCreateSchema,
     CaseListArgsSchema,
@@ -18,6 +18,8 @@ from .schemas import (
     CaseSchema,
     CaseUpdateSchema,
     DocumentSchema,
+    ReusableListSchema,
+    ReuseSchema,
     TrackSchema,
     WithdrawSchema,
 )
@@ -110,6 +112,29 @@ def upload_document(case_id: int):
     doc = service.add_document(case=case, actor=user, requirement=requirement, stream=upload.stream,
                                filename=upload.filename)
     return service.document_view(doc)
+
+
+@bp.get("/cases/<int:case_id>/reusable-documents")
+@bp.response(200, ReusableListSchema)
+def reusable_documents(case_id: int):
+    """Verified, still-valid documents of the applicant that this case may reuse (once-only)."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    found = reuse.reusable_for(case)
+    return {"items": [{**service.document_view(d), "case_id": d.case_id} for docs in found.values() for d in docs]}
+
+
+@bp.post("/cases/<int:case_id>/documents/reuse")
+@bp.arguments(ReuseSchema)
+@bp.response(201, DocumentSchema)
+@transactional
+def reuse_document(args, case_id: int):
+    """Attach a copy of an already verified document instead of uploading again."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    return service.document_view(reuse.reuse(case=case, actor=user, document_id=args["document_id"]))
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>")

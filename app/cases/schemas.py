@@ -120,3 +120,15 @@ class TrackSchema(Schema):
     current_step = fields.String(allow_none=True)
     submitted_at = fields.String(allow_none=True)
     estimated_completion = fields.String(allow_none=True)
+
+
+class ReuseSchema(BaseSchema):
+    document_id = fields.Integer(required=True)
+
+
+class ReusableDocumentSchema(DocumentSchema):
+    case_id = fields.Integer()
+
+
+class ReusableListSchema(Schema):
+    items = fields.List(fields.Nested(ReusableDocumentSchema))

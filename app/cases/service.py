@@ -103,6 +103,11 @@ def update_draft(*, case: Case, actor: User, data: dict) -> Case:
     return case
 
 
+def requirements_of_case(case: Case) -> list[dict]:
+    """The requirement list of the case's own service version."""
+    return catalog.requirements_of(catalog.model_for_version(case.process_version))
+
+
 def requirement_of(case: Case, key: str) -> dict:
     """A requirement of the case's service version, or 422."""
     model = catalog.model_for_version(case.process_version)
@@ -119,6 +124,15 @@ def uploads_open(case: Case) -> bool:
 
 def add_document(*, case: Case, actor: User, requirement: str, stream, filename: str) -> Document:
     """Store an upload for a requirement; a newer file supersedes the previous one (kept as a version)."""
+    req = check_upload_allowed(case, requirement)
+    max_mb = req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]
+    stored = storage.store(stream, filename=filename, accept=req.get("accept") or [],
+                           max_bytes=int(float(max_mb) * 1024 * 1024))
+    return attach_document(case=case, actor=actor, requirement=requirement, stored=stored, filename=filename)
+
+
+def check_upload_allowed(case: Case, requirement: str) -> dict:
+    """The requirement, if a file for it may be added now (draft, or flagged in a revision request)."""
     if not uploads_open(case):
         raise Conflict("Berkas hanya dapat diunggah saat draf atau saat perbaikan diminta.")
     req = requirement_of(case, requirement)
@@ -127,9 +141,12 @@ def add_document(*, case: Case, actor: User, requirement: str, stream, filename:
         if request is not None and request["documents"] and requirement not in request["documents"]:
             raise Conflict("Hanya dokumen yang diminta untuk diperbaiki yang dapat diganti.",
                            fields={"requirement": ["Dokumen ini tidak diminta untuk diperbaiki."]})
-    max_mb = req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]
-    stored = storage.store(stream, filename=filename, accept=req.get("accept") or [],
-                           max_bytes=int(float(max_mb) * 1024 * 1024))
+    return req
+
+
+def attach_document(*, case: Case, actor: User, requirement: str, stored: storage.StoredFile, filename: str,
+                    reused_from: int | None = None) -> Document:
+    """Record a stored file as the requirement's current document, superseding the previous one."""
     now = clock.now()
     for old in db.session.scalars(select(Document).where(
             Document.case_id == case.id, Document.requirement == requirement, Document.superseded_at.is_(None))):
@@ -140,8 +157,11 @@ def add_document(*, case: Case, actor: User, requirement: str, stream, filename:
                    uploaded_by_id=actor.id, created_at=now)
     db.session.add(doc)
     db.session.flush()
-    events.record(case, "document_uploaded", actor_id=actor.id, note=f"{requirement}: {safe_name}",
-                  data={"document_id": doc.id, "requirement": requirement, "sha256": stored.sha256})
+    data = {"document_id": doc.id, "requirement": requirement, "sha256": stored.sha256}
+    if reused_from is not None:
+        data["reused_from"] = reused_from
+    events.record(case, "document_reused" if reused_from else "document_uploaded", actor_id=actor.id,
+                  note=f"{requirement}: {safe_name}", data=data)
     return doc
 
 

@@ -103,3 +103,17 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
 def remove(key: str) -> None:
     """Delete a stored file (used when the transaction that referenced it fails)."""
     path_for(key).unlink(missing_ok=True)
+
+
+def copy(key: str) -> StoredFile:
+    """A copy of a stored file under a new key (a reused document gets its own file)."""
+    import shutil
+
+    source = path_for(key)
+    new_key = secrets.token_hex(16)
+    target = path_for(new_key)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+    digest = hashlib.sha256(target.read_bytes()).hexdigest()
+    head = target.read_bytes()[:8192]
+    return StoredFile(key=new_key, size=target.stat().st_size, sha256=digest, content_type=sniff(head) or "")
