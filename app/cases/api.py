@@ -10,7 +10,7 @@ from app.common.auth import require_user, roles_required
 from app.common.errors import Forbidden, NotFound, ValidationFailed
 from app.common.transaction import transactional
 
-from . import reuse, service, storage
+from . import renewal, reuse, service, storage
 from .schemas import (
     CaseCreateSchema,
     CaseListArgsSchema,
@@ -177,6 +177,17 @@ def withdraw_case(args, case_id: int):
     _require_owner(user, case)
     service.withdraw(case=case, actor=user, reason=args.get("reason"))
     return service.describe(case, user)
+
+
+@bp.post("/cases/<int:case_id>/renew")
+@bp.response(201, CaseSchema)
+@transactional(idempotent=True)
+def renew_case(case_id: int):
+    """Renew an issued permit: a new draft pre-filled from this application."""
+    user = require_user()
+    case = service.get_visible(user, case_id)
+    _require_owner(user, case)
+    return service.describe(renewal.renew(case=case, actor=user), user)
 
 
 @bp.post("/cases/<int:case_id>/retry")

@@ -39,6 +39,7 @@ class Case(CreatedAtMixin, db.Model):
     incident_element: Mapped[str | None] = mapped_column(String(200))
     incident_message: Mapped[str | None] = mapped_column(Text)
     status_before_incident: Mapped[str | None] = mapped_column(String(32))
+    renewal_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}

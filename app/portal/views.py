@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.cases import renewal
 from app.cases import service as cases
 from app.common import clock
 from app.common.errors import AppError
@@ -44,6 +45,7 @@ def case_page(case_id: int):
     return render_template("portal/case.html", case=case, view=view, holders=service.holders(case),
                            revision=cases.revision_request(case) if case.status == "waiting_applicant" else None,
                            action=service.NEXT_ACTION.get(case.status), can_survey=surveys.can_take(case),
+                           can_renew=renewal.renewable(case),
                            requirements={r["key"]: r for r in case.service.requirements}, iso=clock.iso)
 
 
@@ -114,6 +116,25 @@ def withdraw(case_id: int):
 @transactional
 def _withdraw(case, reason):
     cases.withdraw(case=case, actor=current_user, reason=(reason or "").strip() or None)
+
+
+@bp.post("/permohonan/<int:case_id>/perpanjang")
+@login_required
+def renew(case_id: int):
+    """Renew a permit nearing expiry: a new application pre-filled from this one."""
+    case = _own_case(case_id)
+    try:
+        draft = _renew(case)
+    except AppError as exc:
+        flash(exc.message)
+        return redirect(url_for("portal.case_page", case_id=case.id))
+    flash("Permohonan perpanjangan dibuat dari data lama. Periksa, lengkapi, lalu ajukan.")
+    return redirect(url_for("portal.case_page", case_id=draft.id))
+
+
+@transactional
+def _renew(case):
+    return renewal.renew(case=case, actor=current_user)
 
 
 @bp.route("/permohonan/<int:case_id>/survei", methods=["GET", "POST"])

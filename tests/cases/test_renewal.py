@@ -1,0 +1,53 @@
+"""Renewal: an issued permit near expiry starts a new draft pre-filled from the old application."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.common import clock
+from tests.api.test_sip_apoteker_flow import _complete, _submit_application, _take_group_task, all_ok
+from tests.support.api import ApiClient
+
+
+def _issued_case(client) -> dict:
+    applicant = ApiClient(client, "pemohon@demo.local")
+    case = _submit_application(applicant)
+    steps = [("loket@demo.local", {"verification_outcome": "complete", "document_verdicts": all_ok()}),
+             ("teknis.dinkes@demo.local", {"recommendation": "recommend"}),
+             ("kabid@demo.local", {"approval_decision": "approve"}),
+             ("kadis@demo.local", {"signing_decision": "sign"})]
+    for email, data in steps:
+        officer = ApiClient(client, email)
+        task = _take_group_task(officer, case["id"])
+        case = _complete(officer, task["id"], data)
+    assert case["status"] == "issued"
+    return case
+
+
+def test_renewal_only_near_expiry_and_prefilled(client):
+    case = _issued_case(client)
+    applicant = ApiClient(client, "pemohon@demo.local")
+    assert applicant.post(f"/api/v1/cases/{case['id']}/renew").status_code == 409
+    valid_until = case["permit"]["valid_until"]
+    from datetime import date, datetime, timezone
+
+    near = datetime.combine(date.fromisoformat(valid_until) - timedelta(days=30), datetime.min.time(),
+                            tzinfo=timezone.utc)
+    with clock.frozen_at(near):
+        applicant = ApiClient(client, "pemohon@demo.local")  # a token of that day
+        response = applicant.post(f"/api/v1/cases/{case['id']}/renew")
+    assert response.status_code == 201, response.get_json()
+    draft = response.get_json()
+    assert draft["status"] == "draft" and draft["data"] == case["data"] and draft["service"] == "sip_apoteker"
+    assert any(h["kind"] == "renewal_started" for h in draft["history"])
+
+
+def test_someone_else_cannot_renew(client, app):
+    case = _issued_case(client)
+    with app.app_context():
+        from app.accounts import service
+        from app.extensions import db
+
+        service.create_user(email="lain@contoh.id", name="Lain", password="Rahasia#2026", verified=True)
+        db.session.commit()
+    other = ApiClient(client, "lain@contoh.id", "Rahasia#2026")
+    assert other.post(f"/api/v1/cases/{case['id']}/renew").status_code == 404
