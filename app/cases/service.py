@@ -332,7 +332,7 @@ def describe(case: Case, user: User) -> dict:
     permit_view = None
     if permit is not None:
         permit_view = {"number": permit.number, "status": permits.status_of(permit),
-                       "pdf_url": f"/api/v1/permits/{permit.number.replace('/', '-')}.pdf",
+                       "pdf_url": permits.pdf_url(permit),
                        "verify_url": f"/verify/{permit.verify_token}",
                        "valid_until": permit.valid_until.isoformat() if permit.valid_until else None}
     return {

@@ -1,7 +1,7 @@
 """Renewal: an issued permit near expiry starts a new draft pre-filled from the old application."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 
 from app.common import clock
 from tests.api.test_sip_apoteker_flow import _complete, _submit_application, _take_group_task, all_ok
@@ -28,10 +28,10 @@ def test_renewal_only_near_expiry_and_prefilled(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     assert applicant.post(f"/api/v1/cases/{case['id']}/renew").status_code == 409
     valid_until = case["permit"]["valid_until"]
-    from datetime import date, datetime, timezone
+    from datetime import date, datetime
 
     near = datetime.combine(date.fromisoformat(valid_until) - timedelta(days=30), datetime.min.time(),
-                            tzinfo=timezone.utc)
+                            tzinfo=UTC)
     with clock.frozen_at(near):
         applicant = ApiClient(client, "pemohon@demo.local")  # a token of that day
         response = applicant.post(f"/api/v1/cases/{case['id']}/renew")
