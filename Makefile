@@ -21,6 +21,10 @@ $(STAMP): requirements.txt
 	@touch $@
 
 assets: $(NODE_STAMP)
+	@mkdir -p app/static/vendor
+	rm -rf app/static/vendor/bpmn-js && cp -r node_modules/bpmn-js/dist app/static/vendor/bpmn-js
+	rm -rf app/static/vendor/dmn-js && cp -r node_modules/dmn-js/dist app/static/vendor/dmn-js
+	@mkdir -p app/static/vendor/chart.js && cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
 
 $(NODE_STAMP): package.json
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
@@ -33,6 +37,7 @@ run: install assets
 	$(FLASK) db upgrade heads
 	$(FLASK) sync-processes
 	$(FLASK) seed-demo --if-empty
+	$(FLASK) dev-certificate
 	@echo "SatuPintu on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) worker run & \

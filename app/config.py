@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -40,7 +41,27 @@ class Config:
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     SCRIPT_TIME_LIMIT_SECONDS = float(os.environ.get("SCRIPT_TIME_LIMIT_SECONDS", "1.0"))
     PAYMENT_CALLBACK_SECRET = os.environ.get("PAYMENT_CALLBACK_SECRET", "")
+    # Billing codes (docs/SERVICES.md): "local" numbers them here; else "package.module:ClassName".
+    BILLING_CODE_ADAPTER = os.environ.get("BILLING_CODE_ADAPTER", "local")
+    BILLING_CODE_PREFIX = os.environ.get("BILLING_CODE_PREFIX", "3200")  # e.g. the region code
+    BILLING_CODE_FORMAT = os.environ.get("BILLING_CODE_FORMAT", "{prefix}{yy}{seq:07d}")  # + a Luhn check digit
+    # Complaints (pengaduan): anonymous submissions per client address, and the channels shown in the catalog.
+    COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5/hour")
+    COMPLAINT_CONTACT = os.environ.get("COMPLAINT_CONTACT",
+                                       "WhatsApp 0811-2000-1708 · pengaduan@dpmptsp.kotacontoh.go.id")
     OFFICE_NAME = os.environ.get("OFFICE_NAME", "DPMPTSP Kota Contoh")
+    # Letterhead and signing block of issued permits and receipts (docs/PERMITS.md).
+    OFFICE_GOVERNMENT = os.environ.get("OFFICE_GOVERNMENT", "PEMERINTAH KOTA CONTOH")
+    OFFICE_ADDRESS = os.environ.get("OFFICE_ADDRESS", "Jl. Merdeka No. 1, Kota Contoh 40111 · Telp. (022) 000000")
+    OFFICE_CITY = os.environ.get("OFFICE_CITY", "Kota Contoh")
+    OFFICE_LOGO_PATH = os.environ.get("OFFICE_LOGO_PATH", "")  # PNG/JPEG; empty: a drawn default emblem
+    OFFICE_HEAD_NAME = os.environ.get("OFFICE_HEAD_NAME", "")  # signs when no penandatangan user did
+    OFFICE_HEAD_NIP = os.environ.get("OFFICE_HEAD_NIP", "")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # QR codes point here
+    # The office's signing certificate (PKCS#12); empty: the development CA in <instance>/signing.
+    SIGNING_P12_PATH = os.environ.get("SIGNING_P12_PATH", "")
+    SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD", "")
+    SIGNING_DEV_DIR = os.environ.get("SIGNING_DEV_DIR", "")  # default: <instance>/signing
     OFFICE_TIMEZONE = "Asia/Jakarta"
     INCLUDE_CUTI_BERSAMA = os.environ.get("INCLUDE_CUTI_BERSAMA", "1") not in ("0", "false", "no")
     SCHEDULER_INTERVAL_SECONDS = _env_int("SCHEDULER_INTERVAL_SECONDS", 30)
@@ -56,6 +77,22 @@ class Config:
     SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
     WHATSAPP_GATEWAY_URL = os.environ.get("WHATSAPP_GATEWAY_URL", "")
     WHATSAPP_GATEWAY_TOKEN = os.environ.get("WHATSAPP_GATEWAY_TOKEN", "")
+    # Channels a case notification to the applicant uses (in_app, email, sms, whatsapp).
+    NOTIFY_APPLICANT_CHANNELS = os.environ.get("NOTIFY_APPLICANT_CHANNELS", "in_app,email")
+    NOTIFY_MAX_ATTEMPTS = _env_int("NOTIFY_MAX_ATTEMPTS", 6)          # then the message is dead-lettered
+    NOTIFY_BACKOFF_SECONDS = _env_int("NOTIFY_BACKOFF_SECONDS", 60)   # first retry delay, doubled each attempt
+    NOTIFY_SENDING_LEASE_SECONDS = _env_int("NOTIFY_SENDING_LEASE_SECONDS", 600)
+    # SLA: default escalation ladder (percent:action), pauses allowed before a supervisor must approve,
+    # the hour (office time) of the officers' daily digest.
+    SLA_ESCALATION_LADDER = os.environ.get("SLA_ESCALATION_LADDER", "75:reminder,100:breach,150:escalate")
+    SLA_ESCALATION_REASSIGN = os.environ.get("SLA_ESCALATION_REASSIGN", "0") in ("1", "true", "yes")
+    SLA_MAX_PAUSES = _env_int("SLA_MAX_PAUSES", 2)
+    SLA_DIGEST_HOUR = _env_int("SLA_DIGEST_HOUR", 7)
+    SLA_JOB_BATCH = _env_int("SLA_JOB_BATCH", 200)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")  # e.g. redis://host:6379
+    RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no")
+    LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
+    LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") in ("1", "true", "yes")
@@ -82,3 +119,6 @@ class TestConfig(Config):
     PAYMENT_CALLBACK_SECRET = "test-callback-secret"
     WTF_CSRF_ENABLED = True
     SCRIPT_TIME_LIMIT_SECONDS = 0.5
+    RATELIMIT_ENABLED = False  # the suite logs in far more often than a person; tests/common enables it
+    # One development CA per machine for test runs, outside the project's instance folder.
+    SIGNING_DEV_DIR = str(Path(tempfile.gettempdir()) / "satupintu-test-signing")

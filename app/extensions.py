@@ -1,4 +1,5 @@
 """Unbound Flask extensions; app.create_app binds them."""
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_smorest import Api
@@ -26,3 +27,12 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 api = Api()
+
+
+def _client_address() -> str:
+    from flask_limiter.util import get_remote_address
+
+    return get_remote_address()
+
+
+limiter = Limiter(key_func=_client_address)

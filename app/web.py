@@ -1,4 +1,4 @@
-"""Server-rendered pages: home and catalog, login/logout, tracking, permit verification."""
+"""Server-rendered pages: home and catalog, login/logout, tracking (permit verification: app/permits/views.py)."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -7,7 +7,7 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import service as accounts
 from app.catalog import service as catalog
 from app.common.errors import NotFound
-from app.extensions import db
+from app.extensions import db, limiter
 
 bp = Blueprint("web", __name__)
 
@@ -26,12 +26,20 @@ def service_page(key: str):
 
 
 @bp.route("/masuk", methods=["GET", "POST"], endpoint="login")
+@limiter.limit("30/minute", methods=["POST"])
 def login():
     """Log in with email and password."""
     error = None
     if request.method == "POST":
-        user = accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        try:
+            user = accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
+        except accounts.AccountLocked as exc:
+            db.session.commit()
+            error = (f"Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun dikunci sementara. "
+                     f"Coba lagi dalam {exc.minutes} menit, atau atur ulang kata sandi.")
+            return render_template("login.html", error=error), 429
         if user is None:
+            db.session.commit()  # keep the failure count
             error = "Email atau kata sandi salah."
         else:
             login_user(user)
@@ -52,6 +60,7 @@ def logout():
 
 
 @bp.get("/lacak")
+@limiter.limit("60/minute")
 def track_page():
     """Public tracking by registration number."""
     from app.cases import service as cases
@@ -64,18 +73,6 @@ def track_page():
         except NotFound:
             error = "Nomor registrasi tidak ditemukan."
     return render_template("track.html", number=number, result=result, error=error), (404 if error else 200)
-
-
-@bp.get("/verify/<token>")
-def verify_page(token: str):
-    """The page a permit's QR code opens."""
-    from app.permits import service as permits
-    from app.permits.api import verification_view
-
-    permit = permits.get_by_token(token)
-    if permit is None:
-        return render_template("verify.html", result=None), 404
-    return render_template("verify.html", result=verification_view(permit))
 
 
 @bp.app_context_processor

@@ -1,9 +1,14 @@
 """The scheduler tick and the long-running APScheduler loop.
 
-A tick does, as of one moment: fire due BPMN timers, deliver the notification outbox,
-and record that it ran (shown by /healthz). Several scheduler processes may run against
-one PostgreSQL database: due cases are picked with ``FOR UPDATE SKIP LOCKED`` so each is
-handled by exactly one of them.
+A tick does, as of one moment: fire due BPMN timers, run each domain's jobs (the SLA
+escalation ladder, lapses and digests, ...), deliver the notification outbox, and record that
+it ran (shown by /healthz). Several scheduler processes may run against one PostgreSQL
+database: due rows are picked with ``FOR UPDATE SKIP LOCKED`` and applied by conditional
+updates, so each is handled by exactly one of them.
+
+`run_forever` runs in its own process (`flask --app wsgi worker run`), never inside the web
+app (so no dev-server reloader can start it twice), and is guarded against a double start:
+one loop per process (a second call raises `AlreadyRunning`), and ticks never overlap.
 """
 from __future__ import annotations
 
@@ -99,13 +104,45 @@ def tick(app: Flask, now: datetime | None = None) -> dict:
     return result
 
 
+_start_lock = threading.Lock()
+_running = False
+
+
+class AlreadyRunning(RuntimeError):
+    """A scheduler loop is already running in this process."""
+
+
+def _claim_process() -> None:
+    global _running
+    with _start_lock:
+        if _running:
+            raise AlreadyRunning("the scheduler is already running in this process")
+        _running = True
+
+
+def _release_process() -> None:
+    global _running
+    with _start_lock:
+        _running = False
+
+
 def run_forever(app: Flask) -> None:
-    """Run ticks every SCHEDULER_INTERVAL_SECONDS until SIGINT/SIGTERM."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
+    """Run ticks every SCHEDULER_INTERVAL_SECONDS until SIGINT/SIGTERM (once per process)."""
+    _claim_process()
+    try:
+        _loop(app)
+    finally:
+        _release_process()
+
+
+def _loop(app: Flask) -> None:
+    """Ticks run in APScheduler's thread; the main thread waits for SIGTERM/SIGINT, then lets a tick end."""
+    from apscheduler.schedulers.background import BackgroundScheduler
 
     interval = app.config["SCHEDULER_INTERVAL_SECONDS"]
-    scheduler = BlockingScheduler(timezone="Asia/Jakarta")
+    scheduler = BackgroundScheduler(timezone="Asia/Jakarta")
     lock = threading.Lock()
+    stop = threading.Event()
 
     def job():
         if not lock.acquire(blocking=False):
@@ -118,15 +155,19 @@ def run_forever(app: Flask) -> None:
         finally:
             lock.release()
 
+    def request_stop(signum, frame):  # noqa: ARG001
+        stop.set()
+
+    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     scheduler.add_job(job, "interval", seconds=interval, next_run_time=datetime.now(clock.JAKARTA),
                       max_instances=1, coalesce=True, id="tick")
-
-    def stop(signum, frame):  # noqa: ARG001
-        scheduler.shutdown(wait=False)
-
-    signal.signal(signal.SIGTERM, stop)
+    scheduler.start()
     log.info("scheduler running every %ss", interval)
     try:
-        scheduler.start()
-    except (KeyboardInterrupt, SystemExit):
-        pass
+        while not stop.wait(timeout=1.0):
+            pass
+    finally:
+        # Shutting down from this thread waits for APScheduler's loop and for a tick in progress.
+        scheduler.shutdown(wait=True)
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)

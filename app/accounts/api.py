@@ -5,8 +5,8 @@ from flask import request
 from flask_smorest import Blueprint
 
 from app.common.auth import require_user
-from app.common.errors import Conflict, Unauthorized, ValidationFailed
-from app.extensions import db
+from app.common.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from app.extensions import db, limiter
 
 from . import service
 from .schemas import (
@@ -30,12 +30,19 @@ def user_view(user) -> dict:
 
 
 @bp.post("/auth/token")
+@limiter.limit("20/minute")
 @bp.arguments(TokenRequestSchema)
 @bp.response(200, TokenResponseSchema)
 def issue_token(args):
     """Exchange email and password for a bearer token."""
-    user = service.authenticate(args["email"], args["password"])
+    try:
+        user = service.authenticate(args["email"], args["password"])
+    except service.AccountLocked as exc:
+        db.session.commit()
+        raise TooManyRequests(f"Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
+                              f"dalam {exc.minutes} menit.", headers={"Retry-After": str(exc.minutes * 60)}) from exc
     if user is None:
+        db.session.commit()  # keep the failure count
         raise Unauthorized("Email atau kata sandi salah.")
     token = service.issue_token(user)
     db.session.commit()

@@ -14,6 +14,7 @@ DEMO_ACCOUNTS = (
     ("loket@demo.local", "Andi Verifikator", ("officer",), ("verifikator",), {"nip": "198501012010011001"}),
     ("teknis.dinkes@demo.local", "dr. Rina Dinkes", ("officer",), ("teknis_dinkes",), {"nip": "198602022011012002"}),
     ("teknis.pupr@demo.local", "Ir. Bambang PUPR", ("officer",), ("teknis_pupr",), {"nip": "198703032012011003"}),
+    ("teknis.dishub@demo.local", "Hendra Dishub", ("officer",), ("teknis_dishub",), {"nip": "198909092014011009"}),
     ("kabid@demo.local", "Dewi Kabid Perizinan", ("officer",), ("kabid",), {"nip": "197504042000032004"}),
     ("kadis@demo.local", "H. Ahmad Kepala Dinas", ("officer",), ("penandatangan",), {"nip": "196805051995031005"}),
     ("supervisor@demo.local", "Yusuf Supervisor", ("supervisor",), (), {"nip": "198006062005011006"}),

@@ -52,6 +52,8 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str] = mapped_column(String(8), default="id")
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")

@@ -57,11 +57,33 @@ def get(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+class AccountLocked(Exception):
+    """Too many wrong passwords: the account is locked for a while."""
+
+    def __init__(self, minutes: int):
+        super().__init__(f"locked for {minutes} minutes")
+        self.minutes = minutes
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """The active user with these credentials, or None."""
+    """The active user with these credentials, or None; repeated failures lock the account for a while.
+
+    Failures are written to the user row: the caller commits even when the login fails.
+    """
     user = get_by_email(email)
+    now = clock.now()
+    if user is not None and user.locked_until is not None and user.locked_until > now:
+        verify_password(None, password)  # same work as a normal attempt
+        raise AccountLocked(max(1, int((user.locked_until - now).total_seconds() // 60) + 1))
     if verify_password(user, password) and user is not None and user.is_active:
+        user.failed_logins = 0
+        user.locked_until = None
         return user
+    if user is not None:
+        user.failed_logins = (user.failed_logins or 0) + 1
+        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
+            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            user.failed_logins = 0
     return None
 
 

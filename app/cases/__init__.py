@@ -8,3 +8,7 @@ def init_app(app) -> None:
     from .api import bp
 
     api.register_blueprint(bp)
+
+    from .views import bp as officer_pages
+
+    app.register_blueprint(officer_pages)

@@ -9,6 +9,7 @@ from app.common import clock
 from app.common.auth import require_user, roles_required
 from app.common.errors import Forbidden, NotFound, ValidationFailed
 from app.common.transaction import transactional
+from app.extensions import limiter
 
 from . import renewal, reuse, service, storage
 from .schemas import (
@@ -203,6 +204,7 @@ def retry_case(case_id: int):
 
 
 @bp.get("/track/<path:registration_number>")
+@limiter.limit("60/minute")
 @bp.response(200, TrackSchema)
 def track(registration_number: str):
     """Public tracking by registration number: nothing personal."""

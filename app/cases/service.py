@@ -73,9 +73,16 @@ def list_for(user: User, *, mine: bool = True, status: str | None = None, servic
 # -- drafts and documents -------------------------------------------------------------
 
 
-def create_draft(*, actor: User, service_key: str, data: dict, applicant: User | None = None) -> Case:
-    """Start an application as a draft; fields are checked for shape, completeness waits for submit."""
+def create_draft(*, actor: User, service_key: str, data: dict, applicant: User | None = None,
+                 allow_hidden: bool = False) -> Case:
+    """Start an application as a draft; fields are checked for shape, completeness waits for submit.
+
+    Services hidden from the catalog (e.g. complaint handling) are started only by their own
+    domain (`allow_hidden=True`), never by an applicant directly.
+    """
     service = catalog.get(service_key)
+    if not service.is_public and not allow_hidden:
+        raise NotFound("Layanan tidak ditemukan.")
     version, model = catalog.active_model(service)
     if not isinstance(data, dict):
         raise ValidationFailed(fields={"data": ["Harus berupa objek."]})
@@ -212,7 +219,7 @@ def submit(*, case: Case, actor: User) -> Case:
     case.submitted_at = now
     from app.sla import service as sla
 
-    case.due_at = sla.due_after(now, service.sop_days)
+    case.due_at = sla.open_clock(case, sop_days=service.sop_days, at=now, actor_id=actor.id)
     case.estimated_completion = case.due_at
     events.record(case, "submitted", actor_id=actor.id, note=case.registration_number)
     initial = {
@@ -303,17 +310,10 @@ def history(case: Case, *, for_applicant: bool) -> list[dict]:
 
 
 def sla_summary(case: Case) -> dict:
-    """Working days used of the SOP, and whether the clock waits on someone else."""
+    """The case's SOP clock from its ledger: used/remaining working days, pause, target and legal dates."""
     from app.sla import service as sla
 
-    used = 0.0
-    if case.submitted_at is not None:
-        end = case.completed_at or clock.now()
-        used = round(max(sla.working_days_between(case.submitted_at, end), 0.0), 2)
-    paused_reason = {"waiting_applicant": "menunggu_pemohon", "waiting_payment": "menunggu_pembayaran"}.get(
-        case.status)
-    return {"used_working_days": used, "sop_days": case.service.sop_days, "paused": paused_reason is not None,
-            "paused_reason": paused_reason}
+    return sla.case_summary(case)
 
 
 def describe(case: Case, user: User) -> dict:
@@ -328,6 +328,9 @@ def describe(case: Case, user: User) -> dict:
     for task in open_tasks:
         if task.group_key == "pemohon":
             outstanding.append({"kind": "revision", "task_id": task.id, "name": task.name})
+    from app.payments.service import outstanding_for
+
+    outstanding.extend(outstanding_for(case))
     permit = permits.for_case(case.id)
     permit_view = None
     if permit is not None:

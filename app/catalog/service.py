@@ -87,6 +87,12 @@ def _apply_catalog_facts(service: Service, model: ParsedModel) -> None:
     service.registration_prefix = props.get(P.REGISTRATION_PREFIX) or service.key.upper()[:8]
     service.requirements = requirements_of(model)
     service.fee = fee_of(model)
+    if service.fee["kind"] == "computed":  # the fee table's rules in words, for the catalog
+        from app.payments.fees import fee_rules
+
+        service.fee["table"] = fee_rules(model, service.fee.get("decision"))
+    # catalogVisible=false: offered (e.g. pengaduan, filed through its own channel) but not listed for applicants
+    service.is_public = (props.get(P.CATALOG_VISIBLE) or "true").strip().lower() not in ("false", "0", "no", "tidak")
 
 
 def create_version(*, bundle: Bundle, author_id: int | None = None, comment: str = "") -> tuple[ProcessVersion, bool]:

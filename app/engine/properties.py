@@ -18,6 +18,8 @@ FEE_DECISION = "feeDecision"                  # DMN decision id, with feeKind=co
 AGENCY_TIME_PAUSES = "agencyTimePauses"       # true: time waiting on another agency pauses the SOP clock
 PERMIT_VALIDITY_YEARS = "permitValidityYears"
 SHARED = "shared"                             # true: a call activity, not a service of its own
+SERVICE_STANDARD_FILE = "serviceStandardFile"  # JSON service standard: product, procedure, legal basis (forms/)
+CATALOG_VISIBLE = "catalogVisible"            # false: offered, but not listed in the applicants' catalog
 
 # element level
 FORM_SCHEMA = "formJsonSchemaFilename"
@@ -28,7 +30,13 @@ PRIORITY = "priority"
 NOTIFY = "notify"
 HOST_ACTION = "hostAction"                    # ask the host to act (e.g. issue_bill), in the same transaction
 
-PROCESS_FORM_PROPERTIES = (APPLICATION_FORM_SCHEMA, APPLICATION_FORM_UI_SCHEMA, REQUIREMENTS_FILE)
+# SLA (process level, or user task level where it overrides the process; docs/SLA.md)
+ESCALATION_LADDER = "escalationLadder"        # "75:reminder,100:breach,150:escalate" (percent of the task's SLA)
+ESCALATION_REASSIGN = "escalationReassign"    # true: the escalate rung gives a claimed task back to its group
+LAPSE_ACTION = "lapseAction"                  # process: flag (default) | auto_approve (fiktif positif)
+
+PROCESS_FORM_PROPERTIES = (APPLICATION_FORM_SCHEMA, APPLICATION_FORM_UI_SCHEMA, REQUIREMENTS_FILE,
+                           SERVICE_STANDARD_FILE)
 ELEMENT_FORM_PROPERTIES = (FORM_SCHEMA, FORM_UI_SCHEMA)
 
 CASE_STATUSES = ("draft", "submitted", "in_review", "waiting_applicant", "waiting_agency",

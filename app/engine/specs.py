@@ -112,8 +112,10 @@ def describe_bpmn(text: str | bytes, filename: str = "<model>") -> dict[str, Pro
             documentation=(doc.text or "").strip() if doc is not None else "",
             properties=read_properties(proc),
         )
+        collaborations = {c.get("id"): {p.get("processRef") for p in c.iterfind("bpmn:participant", NS)}
+                          for c in root.iterfind("bpmn:collaboration", NS)}
         info.has_diagram = pid in diagram_refs or any(
-            participants.get(ref) == pid for ref in diagram_refs)
+            participants.get(ref) == pid or pid in collaborations.get(ref, set()) for ref in diagram_refs)
         lane_of: dict[str, str] = {}
         for lane in proc.iterfind(".//bpmn:lane", NS):
             for ref in lane.findall("bpmn:flowNodeRef", NS):

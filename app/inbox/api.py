@@ -15,6 +15,8 @@ from .schemas import (
     AssignSchema,
     CompleteResultSchema,
     CompleteSchema,
+    FollowUpSchema,
+    PrioritySchema,
     TaskDetailSchema,
     TaskListArgsSchema,
     TaskListSchema,
@@ -27,6 +29,7 @@ bp = Blueprint("inbox_api", __name__, url_prefix="/api/v1", description="Tugas (
 def task_view(task, *, for_applicant: bool = False) -> dict:
     """A task row as the API shows it."""
     now = clock.now()
+    sla = service.sla_view(task, now=now)
     return {"id": task.id, "case_id": task.case_id, "registration_number": task.case.registration_number,
             "service": task.case.service_key, "name": task.name, "bpmn_id": task.bpmn_id, "group": task.group_key,
             "assignee": (task.assignee.name if task.assignee and not for_applicant else None),
@@ -34,7 +37,10 @@ def task_view(task, *, for_applicant: bool = False) -> dict:
             "state": task.state, "created_at": clock.iso(task.created_at), "due_at": clock.iso(task.due_at),
             "overdue": bool(task.due_at and task.due_at < now and task.state in ("ready", "claimed")),
             "escalation_level": task.escalation_level, "priority": task.priority,
-            "applicant": task.case.applicant.name}
+            "applicant": task.case.applicant.name, "at_risk": sla["at_risk"],
+            "working_days_left": sla["working_days_left"],
+            "follow_up_on": task.follow_up_on if not for_applicant else None,
+            "follow_up_note": task.follow_up_note if not for_applicant else None}
 
 
 @bp.get("/tasks")
@@ -45,7 +51,8 @@ def list_tasks(args):
     user = require_user()
     items, total = service.list_tasks(user, scope=args["scope"], service=args["service"], overdue=args["overdue"],
                                       due_before=args["due_before"], q=args["q"], page=args["page"],
-                                      per_page=args["per_page"])
+                                      per_page=args["per_page"], step=args["step"], due=args["due"],
+                                      deferred=args["deferred"], sort=args["sort"])
     staff = accounts.is_staff(user)
     return {"items": [task_view(t, for_applicant=not staff) for t in items], "total": total, "page": args["page"],
             "per_page": args["per_page"]}
@@ -107,3 +114,26 @@ def complete_task(args, task_id: str):
     task = service.get_visible(user, task_id)
     case = service.complete(task=task, actor=user, data=args["data"])
     return {"case": cases.describe(case, user)}
+
+
+@bp.post("/tasks/<task_id>/priority")
+@bp.arguments(PrioritySchema)
+@bp.response(200, TaskSchema)
+@transactional
+def set_priority(args, task_id: str):
+    """A supervisor sets a task's priority (0 normal, 1 high, 2 urgent, 3 most urgent)."""
+    user = require_user()
+    task = service.set_priority(task=service.get_visible(user, task_id), actor=user, priority=args["priority"])
+    return task_view(task)
+
+
+@bp.post("/tasks/<task_id>/follow-up")
+@bp.arguments(FollowUpSchema)
+@bp.response(200, TaskSchema)
+@transactional
+def set_follow_up(args, task_id: str):
+    """The holder (or a supervisor) defers a task waiting on a third party until a later day; null clears it."""
+    user = require_user()
+    task = service.set_follow_up(task=service.get_visible(user, task_id), actor=user,
+                                 follow_up_on=args["follow_up_on"], note=args.get("note"))
+    return task_view(task)

@@ -1,9 +1,9 @@
 """Human-task rows: the read model every inbox, dashboard and escalation sweep reads."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import CreatedAtMixin
@@ -44,9 +44,77 @@ class Task(CreatedAtMixin, db.Model):
     form_ui_schema: Mapped[str | None] = mapped_column(String(200))
     case_status: Mapped[str | None] = mapped_column(String(32))
     result: Mapped[dict | None] = mapped_column(JSONType)
+    follow_up_on: Mapped[date | None] = mapped_column(Date)  # hidden from inbox lists until this office day
+    follow_up_note: Mapped[str | None] = mapped_column(String(500))
+    at_risk_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when 75% of the task's SLA is used
+    at_risk_for_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the due date at_risk_at was set for
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     case = relationship("Case", lazy="joined")
     assignee = relationship("User", foreign_keys=[assignee_id])
+
+
+# -- officer workspace: internal notes, absences, saved filters, automatic assignment -----------
+
+
+class CaseNote(CreatedAtMixin, db.Model):
+    """An internal note between officers about a case; never shown to applicants."""
+
+    __tablename__ = "case_notes"
+    __table_args__ = (Index("ix_case_notes_case", "case_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
+    task_id: Mapped[str | None] = mapped_column(String(36))
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+
+    author = relationship("User", lazy="joined")
+
+
+class Absence(CreatedAtMixin, db.Model):
+    """An officer's absence: meanwhile their tasks and new assignments go to the delegate."""
+
+    __tablename__ = "officer_absences"
+    __table_args__ = (Index("ix_officer_absences_user_ends", "user_id", "ends_on"),
+                      Index("ix_officer_absences_starts", "starts_on"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    delegate_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(500))
+    applied_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # open tasks handed over
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user = relationship("User", foreign_keys=[user_id])
+    delegate = relationship("User", foreign_keys=[delegate_id])
+
+
+class SavedFilter(CreatedAtMixin, db.Model):
+    """Inbox filter parameters saved by an officer, optionally shared with one of their groups."""
+
+    __tablename__ = "saved_filters"
+    __table_args__ = (Index("ix_saved_filters_owner", "owner_id"), Index("ix_saved_filters_group", "group_key"))
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(100))
+    params: Mapped[dict] = mapped_column(JSONType, default=dict)
+    group_key: Mapped[str | None] = mapped_column(String(64))
+
+    owner = relationship("User", lazy="joined")
+
+
+ROUTING_MODES = ("manual", "round_robin", "least_loaded")
+
+
+class GroupRouting(db.Model):
+    """How new tasks of a group are assigned: by claiming (manual) or automatically."""
+
+    __tablename__ = "group_routing"
+    group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    mode: Mapped[str] = mapped_column(String(16), default="manual")
+    last_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -12,6 +12,13 @@ class TaskListArgsSchema(BaseSchema):
     q = fields.String(load_default=None, validate=validate.Length(max=200))
     page = fields.Integer(load_default=1, validate=validate.Range(min=1))
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    step = fields.String(load_default=None, validate=validate.Length(max=200),
+                         metadata={"description": "element id (bpmn_id) of the step"})
+    due = fields.String(load_default=None, validate=validate.OneOf(["overdue", "today", "at_risk"]),
+                        metadata={"description": "overdue, due today, or at risk (75% of the SLA used)"})
+    deferred = fields.Boolean(load_default=False,
+                              metadata={"description": "list only tasks deferred to a later follow-up day"})
+    sort = fields.String(load_default=None, validate=validate.OneOf(["due", "priority", "received"]))
 
 
 class TaskSchema(Schema):
@@ -31,6 +38,10 @@ class TaskSchema(Schema):
     escalation_level = fields.Integer()
     priority = fields.Integer()
     applicant = fields.String(allow_none=True)
+    at_risk = fields.Boolean()
+    working_days_left = fields.Float(allow_none=True)
+    follow_up_on = fields.Date(allow_none=True)
+    follow_up_note = fields.String(allow_none=True)
 
 
 class TaskListSchema(Schema):
@@ -57,3 +68,13 @@ class AssignSchema(BaseSchema):
 
 class CompleteResultSchema(Schema):
     case = fields.Dict()
+
+
+class PrioritySchema(BaseSchema):
+    priority = fields.Integer(required=True, validate=validate.Range(min=0, max=3))
+
+
+class FollowUpSchema(BaseSchema):
+    follow_up_on = fields.Date(required=True, allow_none=True,
+                               metadata={"description": "office day the task shows again; null clears it"})
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=500))

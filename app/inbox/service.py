@@ -1,10 +1,12 @@
 """Inbox rules: who sees which task, claim / release / assign, and completing a step."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import aliased, defer, joinedload, lazyload
 
 from app.accounts.models import User
 from app.cases import events, workflow
@@ -17,13 +19,16 @@ from app.engine import TaskNotReady
 from app.extensions import db
 from app.jsonforms.validation import validate
 
+from .deadlines import day_bounds, office_today, risk_moment, sla_view  # noqa: F401 - part of this module's API
 from .models import OPEN_STATES, Task
 
 APPLICANT_GROUP = "pemohon"
 
 
-def _is_supervisor(user: User) -> bool:
+def is_supervisor(user: User) -> bool:
+    """Supervisors (and admins) see and steer every group's tasks."""
     return user.has_role("supervisor", "admin")
+
 
 
 def get_visible(user: User, task_id: str) -> Task:
@@ -32,53 +37,136 @@ def get_visible(user: User, task_id: str) -> Task:
     if task is None:
         raise NotFound("Tugas tidak ditemukan.")
     if task.group_key == APPLICANT_GROUP:
-        if task.case.applicant_id != user.id and not _is_supervisor(user):
+        if task.case.applicant_id != user.id and not is_supervisor(user):
             raise NotFound("Tugas tidak ditemukan.")
         return task
-    if _is_supervisor(user) or task.group_key in user.group_keys or task.assignee_id == user.id:
+    if is_supervisor(user) or task.group_key in user.group_keys or task.assignee_id == user.id:
         return task
     if not user.has_role("officer", "analyst"):
         raise NotFound("Tugas tidak ditemukan.")
     raise Forbidden("Tugas ini milik kelompok lain.")
 
 
+DUE_FILTERS = ("overdue", "today", "at_risk")
+SORTS = ("due", "priority", "received")
+PRIORITY_LABELS = {0: "Normal", 1: "Tinggi", 2: "Mendesak"}
+MAX_PRIORITY = 3
+
+
+def _visible_now(today: date):
+    """Tasks not deferred to a later follow-up day."""
+    return or_(Task.follow_up_on.is_(None), Task.follow_up_on <= today)
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _scope_condition(user: User, scope: str, state: str | None):
+    if scope == "mine":
+        return and_(Task.assignee_id == user.id, Task.state.in_(OPEN_STATES))
+    if scope == "group":
+        return and_(Task.group_key.in_(user.group_keys or ["-"]), Task.state == "ready", Task.assignee_id.is_(None))
+    if scope == "all":
+        if not is_supervisor(user):
+            raise Forbidden("Hanya supervisor yang dapat melihat semua tugas.")
+        return Task.state.in_([state] if state else OPEN_STATES)
+    raise ValidationFailed(fields={"scope": ["Pilih mine, group, atau all."]})
+
+
+# Rows of a list show their case, applicant, service and holder: load them in the same statement, leave
+# out the case's workflow state and form data (lists never read them), and leave the users' roles and
+# groups unloaded (their selectin default would add a query per relationship).
+_LIST_OPTIONS = (
+    joinedload(Task.case).options(
+        defer(Case.workflow_state), defer(Case.data),
+        joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups))),
+    joinedload(Task.assignee).options(lazyload(User.role_rows), lazyload(User.groups)),
+)
+
+
 def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, overdue: bool | None = None,
                due_before: datetime | None = None, q: str | None = None, state: str | None = None,
-               page: int = 1, per_page: int = 50) -> tuple[list[Task], int]:
-    """Tasks of a scope: mine (assigned to me), group (unclaimed in my groups), all (supervisors)."""
-    query = select(Task).join(Case, Case.id == Task.case_id)
-    if scope == "mine":
-        query = query.where(Task.assignee_id == user.id, Task.state.in_(OPEN_STATES))
-    elif scope == "group":
-        query = query.where(Task.group_key.in_(user.group_keys or ["-"]), Task.state == "ready",
-                            Task.assignee_id.is_(None))
-    elif scope == "all":
-        if not _is_supervisor(user):
-            raise Forbidden("Hanya supervisor yang dapat melihat semua tugas.")
-        query = query.where(Task.state.in_([state] if state else OPEN_STATES))
-    else:
-        raise ValidationFailed(fields={"scope": ["Pilih mine, group, atau all."]})
+               page: int = 1, per_page: int = 50, step: str | None = None, due: str | None = None,
+               deferred: bool = False, sort: str | None = None) -> tuple[list[Task], int]:
+    """Tasks of a scope: mine (assigned to me), group (unclaimed in my groups), all (supervisors).
+
+    Tasks deferred to a later follow-up day are left out unless `deferred` (then only they are listed).
+    One statement: the rows with their case, applicant and holder, and the total as a window count.
+    """
+    now = clock.now()
+    today = office_today()
+    query = select(Task, func.count().over().label("total")).join(Case, Case.id == Task.case_id).where(
+        _scope_condition(user, scope, state))
+    query = query.where(Task.follow_up_on > today if deferred else _visible_now(today))
     if service:
         query = query.where(Case.service_key == service)
-    now = clock.now()
+    if step:
+        query = query.where(Task.bpmn_id == step)
     if overdue is True:
         query = query.where(Task.due_at < now)
     elif overdue is False:
         query = query.where(or_(Task.due_at.is_(None), Task.due_at >= now))
     if due_before is not None:
         query = query.where(Task.due_at < due_before)
-    if q:
+    if due == "overdue":
+        query = query.where(Task.due_at < now)
+    elif due == "today":
+        start, end = day_bounds(today)
+        query = query.where(Task.due_at >= start, Task.due_at < end)
+    elif due == "at_risk":
+        query = query.where(Task.at_risk_at <= now, Task.due_at >= now)
+    elif due is not None:
+        raise ValidationFailed(fields={"due": ["Pilih overdue, today, atau at_risk."]})
+    if q and q.strip():
         term = q.strip()
-        from app.accounts.models import User as Applicant
+        applicant = aliased(User)
+        query = query.join(applicant, applicant.id == Case.applicant_id).where(or_(
+            Case.registration_number.like(_like(term.upper()), escape="\\"),
+            func.lower(applicant.name).like(_like(term.lower()), escape="\\")))
+    order = {
+        None: (Task.priority.desc(), Task.due_at.asc().nulls_last(), Task.created_at),
+        "due": (Task.due_at.asc().nulls_last(), Task.priority.desc(), Task.created_at),
+        "priority": (Task.priority.desc(), Task.due_at.asc().nulls_last(), Task.created_at),
+        "received": (Task.created_at, Task.id),
+    }.get(sort)
+    if order is None:
+        raise ValidationFailed(fields={"sort": ["Pilih due, priority, atau received."]})
+    rows = db.session.execute(query.options(*_LIST_OPTIONS).order_by(*order, Task.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    if rows:
+        return [row[0] for row in rows], int(rows[0][1])
+    if page == 1:
+        return [], 0
+    # Past the last page the window has no row to carry the total: count separately.
+    counted = query.with_only_columns(func.count(Task.id)).order_by(None)
+    return [], int(db.session.scalar(counted) or 0)
 
-        query = query.join(Applicant, Applicant.id == Case.applicant_id).where(or_(
-            Case.registration_number == term.upper(),
-            func.lower(Applicant.name).like(f"%{term.lower()}%")))
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(
-        query.order_by(Task.priority.desc(), Task.due_at.asc().nulls_last(), Task.created_at)
-        .limit(per_page).offset((page - 1) * per_page)))
-    return items, total
+
+def tab_counts(user: User) -> dict[str, int | None]:
+    """Open tasks per inbox tab (mine, group, all for supervisors, and my deferred ones), in one query."""
+    today = office_today()
+    visible = _visible_now(today)
+    mine = and_(Task.assignee_id == user.id, Task.state.in_(OPEN_STATES))
+    group = and_(Task.group_key.in_(user.group_keys or ["-"]), Task.state == "ready", Task.assignee_id.is_(None))
+    supervisor = is_supervisor(user)
+    deferred_scope = Task.state.in_(OPEN_STATES) if supervisor else mine
+
+    def tally(condition):
+        return func.coalesce(func.sum(sql_case((condition, 1), else_=0)), 0)
+
+    row = db.session.execute(select(
+        tally(and_(mine, visible)), tally(and_(group, visible)), tally(visible),
+        tally(and_(deferred_scope, Task.follow_up_on > today)),
+    ).where(Task.state.in_(OPEN_STATES))).one()
+    return {"mine": int(row[0]), "group": int(row[1]), "all": int(row[2]) if supervisor else None,
+            "deferred": int(row[3])}
+
+
+def priority_label(priority: int) -> str:
+    """The Indonesian name of a priority level."""
+    return PRIORITY_LABELS.get(max(0, min(priority, 2)), "Normal")
 
 
 def claim(*, task: Task, actor: User) -> Task:
@@ -105,7 +193,7 @@ def release(*, task: Task, actor: User) -> Task:
         raise Conflict("Tugas ini sudah selesai.")
     if task.group_key == APPLICANT_GROUP:
         raise Conflict("Tugas pemohon tidak dapat dilepas.")
-    if task.assignee_id != actor.id and not _is_supervisor(actor):
+    if task.assignee_id != actor.id and not is_supervisor(actor):
         raise Forbidden("Hanya pemegang tugas atau supervisor yang dapat melepasnya.")
     task.assignee_id = None
     task.state = "ready"
@@ -117,10 +205,18 @@ def release(*, task: Task, actor: User) -> Task:
 
 def assign(*, task: Task, actor: User, assignee: User) -> Task:
     """A supervisor gives a task to a member of its group."""
-    if not _is_supervisor(actor):
+    if not is_supervisor(actor):
         raise Forbidden("Hanya supervisor yang dapat menugaskan.")
     if task.state not in OPEN_STATES:
         raise Conflict("Tugas ini sudah selesai.")
+    from . import routing
+
+    delegate = routing.resolve_assignee(assignee)
+    if delegate.id != assignee.id:
+        if task.group_key not in delegate.group_keys:
+            raise ValidationFailed(fields={"user_id": [
+                f"{assignee.name} sedang tidak di tempat dan penggantinya bukan anggota kelompok tugas ini."]})
+        assignee = delegate
     if task.group_key not in assignee.group_keys:
         raise ValidationFailed(fields={"user_id": ["Pengguna bukan anggota kelompok tugas ini."]})
     task.assignee_id = assignee.id
@@ -160,13 +256,18 @@ def prefill(task: Task) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in fields}
 
 
-def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
-    """Complete a step with validated form data and move the case on (one transaction)."""
+def ensure_can_complete(*, task: Task, actor: User) -> None:
+    """Refuse a step the actor may not complete: other group (403), done or held by someone else (409)."""
     _require_group(task, actor)
     if task.state not in OPEN_STATES:
         raise Conflict("Tugas ini sudah diselesaikan.")
     if task.assignee_id not in (None, actor.id):
         raise Conflict(f"Tugas ini sedang dikerjakan oleh {task.assignee.name}.")
+
+
+def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
+    """Complete a step with validated form data and move the case on (one transaction)."""
+    ensure_can_complete(task=task, actor=actor)
     if not isinstance(data, dict):
         raise ValidationFailed(fields={"data": ["Harus berupa objek."]})
     errors = validate(form_of(task)["schema"], data, prefix="data")
@@ -207,3 +308,78 @@ def _summary(data: dict) -> str | None:
                             if key != "recommendation" else "recommendation_note")
             return f"{data[key]}" + (f": {note}" if note else "")
     return data.get("response_note") or None
+
+
+def set_priority(*, task: Task, actor: User, priority: int) -> Task:
+    """A supervisor raises or lowers a task's priority (0 normal .. MAX_PRIORITY)."""
+    if not is_supervisor(actor):
+        raise Forbidden("Hanya supervisor yang dapat mengubah prioritas.")
+    if task.state not in OPEN_STATES:
+        raise Conflict("Tugas ini sudah selesai.")
+    if not isinstance(priority, int) or not 0 <= priority <= MAX_PRIORITY:
+        raise ValidationFailed(fields={"priority": [f"Prioritas antara 0 dan {MAX_PRIORITY}."]})
+    if task.priority == priority:
+        return task
+    task.priority = priority
+    db.session.flush()
+    events.record(task.case, "task_priority", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
+                  note=f"prioritas {priority_label(priority).lower()}", data={"priority": priority})
+    return task
+
+
+MAX_FOLLOW_UP_DAYS = 90
+
+
+def set_follow_up(*, task: Task, actor: User, follow_up_on: date | None, note: str | None = None) -> Task:
+    """Defer a task waiting on a third party until a later day (None clears it); holder or supervisor."""
+    if task.state not in OPEN_STATES:
+        raise Conflict("Tugas ini sudah selesai.")
+    if task.group_key == APPLICANT_GROUP:
+        raise Conflict("Tugas pemohon tidak dapat ditunda.")
+    if task.assignee_id != actor.id and not is_supervisor(actor):
+        raise Forbidden("Hanya pemegang tugas atau supervisor yang dapat menunda tugas.")
+    today = office_today()
+    if follow_up_on is not None and not today < follow_up_on <= today + timedelta(days=MAX_FOLLOW_UP_DAYS):
+        raise ValidationFailed(fields={"follow_up_on": [
+            f"Pilih tanggal setelah hari ini, paling lambat {MAX_FOLLOW_UP_DAYS} hari lagi."]})
+    note = (note or "").strip() or None
+    if note is not None and len(note) > 500:
+        raise ValidationFailed(fields={"note": ["Paling banyak 500 karakter."]})
+    task.follow_up_on = follow_up_on
+    task.follow_up_note = note if follow_up_on else None
+    db.session.flush()
+    events.record(task.case, "task_follow_up", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
+                  note=(f"ditindaklanjuti {follow_up_on.isoformat()}" if follow_up_on else "penundaan dibatalkan"),
+                  data={"follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
+    return task
+
+
+def bulk_assign(*, tasks: list[Task], actor: User, assignee: User | None) -> dict[str, list]:
+    """A supervisor hands several tasks to one officer (None: back to their groups); skips what cannot move."""
+    if not is_supervisor(actor):
+        raise Forbidden("Hanya supervisor yang dapat mengalihkan tugas.")
+    done: list[Task] = []
+    skipped: list[tuple[Task, str]] = []
+    for task in tasks:
+        try:
+            if assignee is None:
+                release(task=task, actor=actor)
+            else:
+                assign(task=task, actor=actor, assignee=assignee)
+        except (Conflict, Forbidden, ValidationFailed) as exc:
+            reason = next(iter(exc.fields.values()), [exc.message])[0] if exc.fields else exc.message
+            skipped.append((task, reason))
+            continue
+        done.append(task)
+    return {"assigned": done, "skipped": skipped}
+
+
+def get_many_visible(user: User, task_ids: list[str]) -> list[Task]:
+    """Tasks by id that the user may look at (others are left out)."""
+    found = []
+    for task_id in dict.fromkeys(task_ids):
+        try:
+            found.append(get_visible(user, task_id))
+        except (NotFound, Forbidden):
+            continue
+    return found

@@ -11,7 +11,7 @@ from app.common.types import JSONType, UTCDateTime
 from app.extensions import db
 
 CHANNELS = ("email", "sms", "whatsapp", "in_app")
-STATES = ("pending", "sent", "failed", "dead")
+STATES = ("pending", "sending", "sent", "failed", "dead")
 
 
 class Notification(CreatedAtMixin, db.Model):

@@ -30,6 +30,7 @@ class SmtpTransport:
         message["From"] = self.sender
         message["To"] = note.recipient
         message["Subject"] = note.subject
+        message["X-SatuPintu-Notification"] = str(note.id)
         message.set_content(note.body)
         with smtplib.SMTP(self.host, self.port, timeout=15) as smtp:
             if self.starttls:
@@ -40,15 +41,16 @@ class SmtpTransport:
 
 
 class HttpGatewayTransport:
-    """SMS/WhatsApp through a gateway that accepts a JSON POST {"to", "message"}."""
+    """SMS/WhatsApp through a gateway that accepts a JSON POST {"to", "message", "channel", "reference"}."""
 
-    def __init__(self, url: str, token: str | None = None):
-        self.url, self.token = url, token
+    def __init__(self, url: str, token: str | None = None, channel: str = "sms"):
+        self.url, self.token, self.channel = url, token, channel
 
     def send(self, note) -> None:
         if not note.recipient:
             raise ValueError("no phone number")
-        body = json.dumps({"to": note.recipient, "message": f"{note.subject}\n{note.body}"[:1000]}).encode()
+        body = json.dumps({"to": note.recipient, "message": f"{note.subject}\n{note.body}"[:1000],
+                           "channel": self.channel, "reference": str(note.id)}).encode()
         request = urllib.request.Request(self.url, data=body, method="POST",
                                          headers={"Content-Type": "application/json"})
         if self.token:
@@ -65,7 +67,7 @@ def for_channel(channel: str, config) -> object:
                              config.get("SMTP_USERNAME"), config.get("SMTP_PASSWORD"),
                              bool(config.get("SMTP_STARTTLS")))
     if channel == "sms" and config.get("SMS_GATEWAY_URL"):
-        return HttpGatewayTransport(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"))
+        return HttpGatewayTransport(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"), "sms")
     if channel == "whatsapp" and config.get("WHATSAPP_GATEWAY_URL"):
-        return HttpGatewayTransport(config["WHATSAPP_GATEWAY_URL"], config.get("WHATSAPP_GATEWAY_TOKEN"))
+        return HttpGatewayTransport(config["WHATSAPP_GATEWAY_URL"], config.get("WHATSAPP_GATEWAY_TOKEN"), "whatsapp")
     return RecordingTransport()

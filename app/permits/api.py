@@ -1,42 +1,114 @@
-"""Permit verification API (public) and permit lookup."""
+"""Permits API: public verification, the signed PDF, revocation and re-issue, submission receipts.
+
+Permit numbers hold '/' (503/SIPA/2026/00001); in URLs they are written with '-' instead
+(503-SIPA-2026-00001): see service.slug_of / number_from_slug and docs/PERMITS.md.
+"""
 from __future__ import annotations
 
+import hashlib
+import logging
+
+from flask import Response, request
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields
 
-from app.common import clock
-from app.common.errors import NotFound
+from app.common.auth import require_user
+from app.common.errors import AppError, NotFound
+from app.common.transaction import transactional
 
-from . import service
+from . import receipts, service
+from .schemas import PermitSchema, ReasonSchema, VerifySchema
 
 bp = Blueprint("permits_api", __name__, url_prefix="/api/v1", description="Izin dan verifikasi")
+log = logging.getLogger(__name__)
+PDF = {"type": "string", "format": "binary"}
 
 
-class VerifySchema(Schema):
-    valid = fields.Boolean()
-    status = fields.String()
-    number = fields.String()
-    holder_name = fields.String()
-    service = fields.String()
-    issued_at = fields.String()
-    valid_until = fields.String(allow_none=True)
-    sha256 = fields.String(allow_none=True)
+class DocumentIntegrityError(AppError):
+    """The stored file no longer matches the hash recorded at issuance."""
+
+    status, code, default_message = 503, "document_unavailable", (
+        "Dokumen izin sedang tidak dapat disajikan. Hubungi petugas.")
 
 
-def verification_view(permit) -> dict:
-    """What anyone holding the QR code may learn about a permit."""
-    status = service.status_of(permit)
-    return {"valid": status == "valid", "status": status, "number": permit.number,
-            "holder_name": permit.holder_name, "service": permit.service_key,
-            "issued_at": clock.iso(permit.issued_at),
-            "valid_until": permit.valid_until.isoformat() if permit.valid_until else None, "sha256": permit.sha256}
+def _pdf_response(data: bytes, *, filename: str) -> Response:
+    disposition = "inline" if request.args.get("inline") == "1" else "attachment"
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/verify/<token>")
 @bp.response(200, VerifySchema)
 def verify(token: str):
-    """Verify a permit by the token in its QR code."""
+    """Verify a permit by the token in its QR code (public)."""
     permit = service.get_by_token(token)
     if permit is None:
         raise NotFound("Izin tidak ditemukan.")
-    return verification_view(permit)
+    return service.verification_view(permit)
+
+
+@bp.get("/permits/<number>.pdf")
+@bp.response(200, PDF, content_type="application/pdf")
+def permit_pdf(number: str):
+    """The signed permit PDF, for its holder and office staff (404 for anyone else).
+
+    `number` is the permit number in URL form, '/' written as '-': 503-SIPA-2026-00001.
+    """
+    user = require_user()
+    permit = service.get_for_holder_or_officer(user, number)
+    data = service.document_path(permit).read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != permit.sha256:
+        log.error("permit %s: stored file hash %s differs from the issued hash %s", permit.number, digest,
+                  permit.sha256)
+        raise DocumentIntegrityError()
+    return _pdf_response(data, filename=f"izin-{service.slug_of(permit.number)}.pdf")
+
+
+@bp.get("/permits/<number>")
+@bp.response(200, PermitSchema)
+def get_permit(number: str):
+    """One permit with its status and links (holder and office staff)."""
+    user = require_user()
+    return service.permit_view(service.get_for_holder_or_officer(user, number))
+
+
+@bp.post("/permits/<number>/revoke")
+@bp.arguments(ReasonSchema)
+@bp.response(200, PermitSchema)
+@transactional
+def revoke(args, number: str):
+    """Revoke a permit with a reason (head of office: group penandatangan, or admin)."""
+    user = require_user()
+    service.require_head_of_office(user)  # 403 before revealing whether the number exists
+    permit = service.get_by_number(number)
+    if permit is None:
+        raise NotFound("Izin tidak ditemukan.")
+    service.revoke(permit=permit, actor=user, reason=args["reason"])
+    return service.permit_view(permit)
+
+
+@bp.post("/permits/<number>/reissue")
+@bp.arguments(ReasonSchema)
+@bp.response(201, PermitSchema)
+@transactional(idempotent=True)
+def reissue(args, number: str):
+    """Re-issue a permit: a new number, token and signed PDF; the old one is revoked (head of office)."""
+    user = require_user()
+    service.require_head_of_office(user)  # 403 before revealing whether the number exists
+    permit = service.get_by_number(number)
+    if permit is None:
+        raise NotFound("Izin tidak ditemukan.")
+    return service.permit_view(service.reissue(permit=permit, actor=user, reason=args["reason"]))
+
+
+@bp.get("/cases/<int:case_id>/receipt.pdf")
+@bp.response(200, PDF, content_type="application/pdf")
+def receipt_pdf(case_id: int):
+    """The submission receipt (tanda terima) of a case, for its applicant and office staff."""
+    user = require_user()
+    case = receipts.get_for_receipt(user, case_id)
+    return _pdf_response(receipts.render_receipt(case),
+                         filename=f"tanda-terima-{case.registration_number}.pdf")

@@ -58,17 +58,36 @@ def working_days_between(a: datetime, b: datetime) -> float:
     return calendar().working_days_between(a, b)
 
 
-def add_holiday(*, day: date, name: str, kind: str) -> Holiday:
-    """Add or change an office holiday; the cached calendar is dropped."""
-    row = db.session.get(Holiday, day)
-    if row is None:
-        row = Holiday(day=day, name=name, kind=kind)
-        db.session.add(row)
-    else:
-        row.name, row.kind = name, kind
-    db.session.flush()
-    forget_calendar()
+def add_holiday(*, day: date, name: str, kind: str, actor_id: int | None = None) -> Holiday:
+    """Add or change an office holiday; open deadlines that depend on the day are re-projected."""
+    from .holidays import set_day
+
+    row, _ = set_day(day=day, name=name, kind=kind, actor_id=actor_id)
     return row
+
+
+# -- case clocks (app/sla/clocks.py, docs/SLA.md) ----------------------------------------------------
+
+
+def open_clock(case, *, sop_days: int, at: datetime, actor_id: int | None = None) -> datetime | None:
+    """Open a submitted case's SOP clock; returns its provisional deadline (the case's due_at)."""
+    from .clocks import open_clock as _open
+
+    return _open(case, sop_days=sop_days, at=at, actor_id=actor_id)
+
+
+def case_summary(case) -> dict:
+    """The case's clock: used/remaining working days, pause, target date and legal deadline."""
+    from .clocks import summary
+
+    return summary(case)
+
+
+def time_by_holder(case) -> dict:
+    """Working days each holder (DPMPTSP, each agency, the applicant) had the case's file."""
+    from .holders import time_by_holder as _by_holder
+
+    return _by_holder(case)
 
 
 def script_helpers() -> dict:

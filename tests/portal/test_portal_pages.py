@@ -92,3 +92,26 @@ def test_survey_page_after_a_finished_case(client, app):
         from app.surveys import service
 
         assert service.ikm()["responses"] == 1
+
+
+def test_revision_email_carries_a_single_use_link_to_the_case(client, app):
+    import re
+
+    from sqlalchemy import select
+
+    case_id = _flag_stra(client)
+    with app.app_context():
+        from app.extensions import db
+        from app.notifications.models import Notification
+
+        mail = db.session.scalars(select(Notification).where(
+            Notification.case_id == case_id, Notification.channel == "email",
+            Notification.template == "action_required")).one()
+        body = mail.body
+    path = re.search(r"https?://[^/\s]+(/akun/tautan/[A-Za-z0-9_\-]+)", body).group(1)
+    assert re.search(r"kode \d{6}", body)
+    browser = app.test_client()
+    response = browser.get(path)
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/permohonan/{case_id}")
+    assert "Perbaikan yang diminta petugas" in browser.get(f"/permohonan/{case_id}").get_data(as_text=True)
+    assert app.test_client().get(path).status_code == 400  # single use

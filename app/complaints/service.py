@@ -1,0 +1,217 @@
+"""Complaints: file a complaint as a `pengaduan` case, follow its process, publish the answer."""
+from __future__ import annotations
+
+import re
+import secrets
+from typing import Any
+
+from sqlalchemy import func, select
+
+from app.accounts import service as accounts
+from app.accounts.models import User
+from app.cases.models import Case
+from app.common import clock
+from app.common.errors import NotFound, ValidationFailed
+from app.extensions import db
+
+from .models import Complaint
+
+SERVICE_KEY = "pengaduan"
+TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
+STATUS_LABELS = {
+    "received": "Diterima, menunggu telaah",
+    "forwarded": "Diteruskan kepada unit yang berwenang",
+    "escalated": "Dieskalasi kepada Kepala Bidang",
+    "answered": "Telah dijawab",
+    "rejected": "Ditutup: tidak dapat ditindaklanjuti",
+}
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
+CONTACT_DOMAIN = "kontak.invalid"  # placeholder addresses of phone-only complainants: never deliverable
+# API field -> application form field of the pengaduan model
+FORM_FIELDS = {"name": "nama_lengkap", "contact": "kontak", "subject": "judul", "body": "isi_pengaduan",
+               "registration_number": "nomor_registrasi"}
+
+
+# -- filing ---------------------------------------------------------------------------------------
+
+
+def normalize_contact(contact: str) -> tuple[str, str]:
+    """("email", address) or ("phone", 08...) for a contact, or 422."""
+    value = (contact or "").strip()
+    if "@" in value:
+        if not EMAIL.match(value) or len(value) > 254:
+            raise ValidationFailed(fields={"contact": ["Alamat email tidak valid."]})
+        return "email", value.lower()
+    digits = re.sub(r"[\s().-]", "", value)
+    if not PHONE.match(digits):
+        raise ValidationFailed(fields={"contact": ["Isi alamat email atau nomor HP (contoh 081234567890)."]})
+    if digits.startswith("+62"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return "phone", digits
+
+
+def contact_user(name: str, contact: str) -> User:
+    """The account a complaint is filed under when nobody is logged in: reused by contact, else contact-only.
+
+    A contact-only account has the applicant role, no password and is inactive, so nobody can
+    log in with it; it exists because every case has an applicant to notify.
+    """
+    kind, value = normalize_contact(contact)
+    email = value if kind == "email" else f"pelapor.{value}@{CONTACT_DOMAIN}"
+    user = accounts.get_by_email(email)
+    if user is not None:
+        return user
+    user = accounts.create_user(email=email, name=name.strip()[:200], roles=("applicant",),
+                                phone=value if kind == "phone" else None)
+    user.is_active_account = False
+    db.session.flush()
+    return user
+
+
+def _new_ticket() -> str:
+    while True:
+        code = "".join(secrets.choice(TICKET_ALPHABET) for _ in range(8))
+        ticket = f"ADU-{code[:4]}-{code[4:]}"
+        if db.session.scalar(select(Complaint.id).where(Complaint.ticket == ticket)) is None:
+            return ticket
+
+
+def file_complaint(*, name: str, contact: str, subject: str, body: str, registration_number: str | None = None,
+                   actor: User | None = None) -> Complaint:
+    """Record a complaint and start its process (one transaction); `actor` is the logged-in caller, if any."""
+    from app.cases import service as cases
+
+    normalize_contact(contact)
+    number = (registration_number or "").strip().upper() or None
+    if number is not None and cases.get_by_registration(number) is None:
+        raise ValidationFailed(fields={"registration_number": ["Nomor registrasi tidak ditemukan."]})
+    complainant = actor if actor is not None else contact_user(name, contact)
+    data = {"nama_lengkap": name.strip(), "kontak": contact.strip(), "judul": subject.strip(),
+            "isi_pengaduan": body.strip()}
+    if number:
+        data["nomor_registrasi"] = number
+    try:
+        case = cases.create_draft(actor=complainant, service_key=SERVICE_KEY, data=data, allow_hidden=True)
+        complaint = Complaint(ticket=_new_ticket(), case_id=case.id, complainant_id=complainant.id,
+                              name=data["nama_lengkap"], contact=data["kontak"], subject=data["judul"],
+                              body=data["isi_pengaduan"], registration_number=number, status="received",
+                              created_at=clock.now())
+        db.session.add(complaint)
+        db.session.flush()
+        cases.submit(case=case, actor=complainant)
+    except ValidationFailed as exc:
+        raise ValidationFailed(exc.message, fields=_api_fields(exc.fields)) from exc
+    complaint.due_at = case.due_at
+    return complaint
+
+
+def _api_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    reverse = {f"data.{form}": api for api, form in FORM_FIELDS.items()}
+    return {reverse.get(key, key): messages for key, messages in fields.items()}
+
+
+# -- reading ---------------------------------------------------------------------------------------
+
+
+def get_by_ticket(ticket: str) -> Complaint:
+    """A complaint by its ticket, or 404."""
+    complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == (ticket or "").strip().upper()))
+    if complaint is None:
+        raise NotFound("Tiket pengaduan tidak ditemukan.")
+    return complaint
+
+
+def get_by_case(case_id: int) -> Complaint | None:
+    """The complaint a case belongs to, if any."""
+    return db.session.scalar(select(Complaint).where(Complaint.case_id == case_id))
+
+
+def list_public(*, page: int = 1, per_page: int = 20) -> tuple[list[Complaint], int]:
+    """Answered complaints whose response may be published, newest answer first."""
+    query = select(Complaint).where(Complaint.status == "answered", Complaint.is_public.is_(True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.order_by(Complaint.answered_at.desc(), Complaint.id.desc())
+                                    .limit(per_page).offset((page - 1) * per_page)))
+    return items, total
+
+
+def list_for(user: User, *, status: str | None = None, page: int = 1,
+             per_page: int = 20) -> tuple[list[Complaint], int]:
+    """Complaints officers and supervisors handle (all), or the complaints an applicant filed."""
+    query = select(Complaint)
+    if not can_handle(user):
+        query = query.where(Complaint.complainant_id == user.id)
+    if status:
+        query = query.where(Complaint.status == status)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.order_by(Complaint.id.desc()).limit(per_page).offset((page - 1) * per_page)))
+    return items, total
+
+
+def can_handle(user: User) -> bool:
+    """Complaints officers, supervisors and admins see every complaint with the complainant's identity."""
+    return "pengaduan" in user.group_keys or user.has_role("supervisor", "admin")
+
+
+def public_view(complaint: Complaint) -> dict:
+    """What anyone holding the ticket may see: nothing that identifies the complainant."""
+    return {"ticket": complaint.ticket, "status": complaint.status,
+            "status_label": STATUS_LABELS.get(complaint.status, complaint.status), "subject": complaint.subject,
+            "category": complaint.category, "created_at": clock.iso(complaint.created_at),
+            "due_at": clock.iso(complaint.due_at), "forwarded_at": clock.iso(complaint.forwarded_at),
+            "escalated_at": clock.iso(complaint.escalated_at), "answered_at": clock.iso(complaint.answered_at),
+            "public_response": complaint.public_response}
+
+
+def staff_view(complaint: Complaint) -> dict:
+    """The full complaint, for those who handle it."""
+    case: Case = complaint.case
+    return {**public_view(complaint), "name": complaint.name, "contact": complaint.contact, "body": complaint.body,
+            "registration_number": complaint.registration_number, "complaint_type": complaint.complaint_type,
+            "forwarded_to": complaint.forwarded_to, "is_public": complaint.is_public, "case_id": complaint.case_id,
+            "case_registration_number": case.registration_number, "case_status": case.status}
+
+
+# -- following the process ----------------------------------------------------------------------------
+
+ACTIONS = ("complaint_forwarded", "complaint_escalated", "complaint_answered", "complaint_rejected")
+
+
+def on_host_action(sender, *, case: Case, action: str, element_id: str, properties: dict, data: dict,
+                   **_: Any) -> None:
+    """The pengaduan model reports forwarding, escalation and the public response (same transaction)."""
+    if action not in ACTIONS:
+        return
+    complaint = get_by_case(case.id)
+    if complaint is None:
+        return
+    now = clock.now()
+    complaint.category = data.get("complaint_category") or complaint.category
+    complaint.complaint_type = data.get("complaint_type") or complaint.complaint_type
+    if action == "complaint_forwarded":
+        complaint.status = "forwarded"
+        complaint.forwarded_to = data.get("forward_to")
+        complaint.forwarded_at = now
+    elif action == "complaint_escalated":
+        complaint.status = "escalated"
+        complaint.escalated_at = now
+    else:
+        complaint.status = "answered" if action == "complaint_answered" else "rejected"
+        complaint.public_response = data.get("public_response")
+        complaint.is_public = action == "complaint_answered" and bool(data.get("publish"))
+        complaint.answered_at = now
+        _notify_answer(complaint)
+    db.session.flush()
+
+
+def _notify_answer(complaint: Complaint) -> None:
+    from app.notifications import service as notifications
+
+    user = complaint.complainant
+    channels = ("in_app", "email") if not user.email.endswith("@" + CONTACT_DOMAIN) else ("in_app", "sms")
+    notifications.notify_user(user, "complaint_answered", f"Tanggapan atas pengaduan {complaint.ticket}",
+                              {"complaint": complaint, "status_label": STATUS_LABELS.get(complaint.status)},
+                              channels=channels, dedupe_key=f"complaint:{complaint.id}:answer")

@@ -1,0 +1,86 @@
+"""Jemput bola (assisted intake): an officer registers a walk-in or field applicant and applies for them."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from app.accounts import service as accounts
+from app.accounts.models import User
+from app.cases import events
+from app.cases import service as cases
+from app.cases.models import Case
+from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+
+NIK_PATTERN = re.compile(r"^[0-9]{16}$")
+EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PHONE_PATTERN = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
+# Application fields filled from the applicant's account when the service's form has them.
+ACCOUNT_FIELDS = {"nik": "nik", "nama_lengkap": "name", "no_hp": "phone"}
+
+
+def _mask(email: str) -> str:
+    local, _, domain = email.partition("@")
+    return f"{local[:2]}***@{domain}"
+
+
+def find_or_register_applicant(*, officer: User, nik: str, email: str, name: str,
+                               phone: str | None = None) -> tuple[User, bool]:
+    """The applicant with this NIK/email, or a new applicant account (no password yet); (user, created)."""
+    if not officer.has_role("officer", "supervisor", "admin"):
+        raise Forbidden("Hanya petugas yang dapat mendaftarkan pemohon.")
+    nik, email, name, phone = nik.strip(), email.strip().lower(), name.strip(), (phone or "").strip() or None
+    errors: dict[str, list[str]] = {}
+    if not NIK_PATTERN.match(nik):
+        errors["nik"] = ["NIK terdiri dari 16 digit angka."]
+    if not EMAIL_PATTERN.match(email):
+        errors["email"] = ["Alamat email tidak valid."]
+    if phone and not PHONE_PATTERN.match(phone):
+        errors["phone"] = ["Nomor HP tidak valid (contoh: 081234567890)."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    by_email = accounts.get_by_email(email)
+    by_nik = db.session.scalar(select(User).where(User.nik == nik).order_by(User.id).limit(1))
+    if by_email is not None:
+        if accounts.is_staff(by_email):
+            raise ValidationFailed(fields={"email": ["Email ini milik akun petugas."]})
+        if by_email.nik and by_email.nik != nik:
+            raise ValidationFailed(fields={"nik": ["Email ini sudah terdaftar dengan NIK lain."]})
+        if by_nik is not None and by_nik.id != by_email.id:
+            raise ValidationFailed(fields={"nik": ["NIK ini sudah terdaftar dengan email lain."]})
+        if not by_email.nik:
+            by_email.nik = nik
+        return by_email, False
+    if by_nik is not None:
+        raise ValidationFailed(fields={"email": [f"NIK ini sudah terdaftar dengan email {_mask(by_nik.email)}."]})
+    if len(name) < 3:
+        raise ValidationFailed(fields={"name": ["Tulis nama lengkap pemohon."]})
+    user = accounts.create_user(email=email, name=name, roles=("applicant",), phone=phone, nik=nik, verified=False)
+    return user, True
+
+
+def start_application(*, officer: User, applicant: User, service_key: str) -> Case:
+    """A draft for the applicant, entered by the officer, prefilled from the applicant's account."""
+    from app.catalog import service as catalog
+
+    if not service_key:
+        raise ValidationFailed(fields={"service": ["Pilih layanan."]})
+    service = catalog.get(service_key)
+    _, model = catalog.active_model(service)
+    properties = (catalog.application_form(model)["schema"].get("properties") or {})
+    data = {key: getattr(applicant, attr) for key, attr in ACCOUNT_FIELDS.items()
+            if key in properties and getattr(applicant, attr)}
+    case = cases.create_draft(actor=officer, service_key=service_key, data=data, applicant=applicant)
+    events.record(case, "assisted_intake", actor_id=officer.id, actor_role="petugas",
+                  note="permohonan dientri oleh petugas (jemput bola)")
+    return case
+
+
+def get_draft(officer: User, case_id: int) -> Case:
+    """A case the officer entered for an applicant (supervisors: any entered case)."""
+    case = db.session.get(Case, case_id)
+    if case is None or case.entered_by_id is None or (
+            case.entered_by_id != officer.id and not officer.has_role("supervisor", "admin")):
+        raise NotFound("Permohonan jemput bola tidak ditemukan.")
+    return case

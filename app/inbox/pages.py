@@ -1,0 +1,160 @@
+"""Helpers shared by the officer pages: access, one-transaction actions with readable messages, dates."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_login import current_user
+
+from app.common import clock
+from app.common.errors import AppError, Forbidden
+from app.common.transaction import transactional
+from app.extensions import login_manager
+
+T = TypeVar("T")
+OFFICER_ROLES = ("officer", "supervisor", "admin")
+STAFF_ROLES = ("officer", "supervisor", "analyst", "admin")
+EVENT_LABELS = {
+    "created": "Draf dibuat", "assisted_intake": "Dientri petugas (jemput bola)", "submitted": "Diajukan",
+    "document_uploaded": "Berkas diunggah", "task_created": "Langkah dibuka", "task_claimed": "Tugas diambil",
+    "task_released": "Tugas dikembalikan ke kelompok", "task_assigned": "Tugas ditugaskan",
+    "task_delegated": "Tugas dialihkan ke pengganti", "task_completed": "Langkah diselesaikan",
+    "task_cancelled": "Langkah dibatalkan", "task_priority": "Prioritas diubah", "task_follow_up": "Tugas ditunda",
+    "timer_fired": "Batas waktu tercapai", "message_received": "Pesan diterima", "incident": "Gangguan teknis",
+    "incident_retry": "Langkah diulang", "finished": "Selesai", "withdrawn": "Dibatalkan pemohon",
+    "permit_issued": "Izin terbit",
+}
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+          "November", "Desember")
+
+
+def page_for(*roles: str) -> Callable:
+    """A page for signed-in users holding one of the roles (others: login page, or 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                raise Forbidden("Halaman ini khusus petugas.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def message_of(exc: AppError) -> str:
+    """An error's message with its field messages, for a flash."""
+    details = [m for messages in exc.fields.values() for m in messages if m != exc.message]
+    return " ".join([exc.message, *details]) if details else exc.message
+
+
+def perform(action: Callable[[], T], *, success: str | None = None) -> tuple[T | None, AppError | None]:
+    """Run a state change as one transaction; a client error is flashed instead of raised."""
+    try:
+        result = transactional(action)()
+    except AppError as exc:
+        flash(message_of(exc), "error")
+        return None, exc
+    if success:
+        flash(success, "success")
+    return result, None
+
+
+def back(default_endpoint: str, **values: Any):
+    """Redirect to the form's `next` (a local path) or to a default page."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for(default_endpoint, **values)
+    return redirect(target)
+
+
+def local_datetime(moment: datetime | None) -> str:
+    """A moment in office time, e.g. 23 November 2026 09.00."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(clock.JAKARTA)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.%M}"
+
+
+def local_date(day: date | datetime | None) -> str:
+    """A date, e.g. 23 November 2026."""
+    if day is None:
+        return "—"
+    if isinstance(day, datetime):
+        day = day.astimezone(clock.JAKARTA).date()
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def working_days_text(days: float | None) -> str:
+    """Working days left as a phrase: '2,5 hari kerja lagi', 'terlambat 1 hari kerja'."""
+    if days is None:
+        return "tanpa tenggat"
+    amount = f"{abs(days):.1f}".replace(".", ",").removesuffix(",0")
+    return f"{amount} hari kerja lagi" if days >= 0 else f"terlambat {amount} hari kerja"
+
+
+def register_filters(bp: Blueprint) -> None:
+    """Template filters of the officer pages (prefixed so they do not clash with other rooms)."""
+    bp.add_app_template_filter(local_datetime, "sp_datetime")
+    bp.add_app_template_filter(local_date, "sp_date")
+    bp.add_app_template_filter(working_days_text, "sp_working_days")
+
+
+def requirement_entries(case, documents: list) -> list[dict]:
+    """The case's requirements that a reviewer judges: required ones and any with a file."""
+    from app.catalog import service as catalog
+
+    model = catalog.model_for_version(case.process_version)
+    files = {d.requirement: d for d in documents}
+    entries = []
+    for req in catalog.requirements_of(model):
+        doc = files.get(req["key"])
+        if not req.get("required", True) and doc is None:
+            continue
+        entries.append({"key": req["key"], "label": req.get("label", req["key"]),
+                        "description": f"Berkas: {doc.filename}" if doc else "Berkas belum diunggah."})
+    return entries
+
+
+def map_keys_for(schema: dict, entries: list[dict]) -> dict[str, list[dict]]:
+    """Keys for the form's map fields (objects keyed by requirement, such as per-document verdicts)."""
+    keys = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        if isinstance(prop, dict) and not prop.get("properties") and isinstance(prop.get("additionalProperties"), dict):
+            keys[name] = entries
+    return keys
+
+
+def case_panels(case, viewer) -> dict[str, Any]:
+    """What the officer's case and task pages show: summary, applicant, data, documents, notes, history."""
+    from app.cases import service as cases
+    from app.catalog import service as catalog
+    from app.jsonforms.render import render_values
+
+    from . import notes
+
+    view = cases.describe(case, viewer)
+    documents = cases.active_documents(case)
+    model = catalog.model_for_version(case.process_version)
+    form = catalog.application_form(model)
+    entries = requirement_entries(case, documents)
+    labels = {r["key"]: r.get("label", r["key"]) for r in catalog.requirements_of(model)}
+    return {
+        "case": case,
+        "view": view,
+        "application_html": render_values(form["schema"], form["ui_schema"], case.data),
+        "documents": [{"doc": d, "label": labels.get(d.requirement, d.requirement),
+                       "inline": d.content_type in ("application/pdf", "image/jpeg", "image/png"),
+                       "is_image": d.content_type.startswith("image/")} for d in documents],
+        "requirements": entries,
+        "notes": notes.notes_of(case, viewer),
+        "history": view["history"],
+        "event_labels": EVENT_LABELS,
+        "status_label": view["status_label"],
+    }

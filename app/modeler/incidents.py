@@ -1,0 +1,88 @@
+"""Cases stopped by an engine error: list them, move them to a fixed version, retry."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from app.catalog import service as catalog
+from app.catalog.models import ProcessVersion
+from app.common.errors import Conflict, NotFound
+from app.engine.migration import MigrationCheck, check_migration, migrate
+from app.extensions import db
+
+from .service import require_analyst
+
+MAX_LISTED = 200
+
+
+def _cases():
+    from app.cases.models import Case
+
+    return Case
+
+
+def count() -> int:
+    """Cases in status incident."""
+    case = _cases()
+    return db.session.scalar(select(func.count()).select_from(case).where(case.status == "incident")) or 0
+
+
+def list_open() -> list[dict]:
+    """Cases in incident, newest first, with a dry run of moving each to its service's active version."""
+    case_model = _cases()
+    rows = []
+    for case in db.session.scalars(select(case_model).where(case_model.status == "incident")
+                                   .order_by(case_model.updated_at.desc()).limit(MAX_LISTED)):
+        active = case.service.active_version
+        move = None
+        if active is not None and active.id != case.process_version_id:
+            move = dry_run(case, active)
+        rows.append({"case": case, "version": case.process_version.version, "active": active, "move": move})
+    return rows
+
+
+def dry_run(case, target: ProcessVersion) -> MigrationCheck:
+    """Whether the case's workflow can move to `target`, without changing anything."""
+    from app.cases import workflow
+
+    try:
+        return check_migration(workflow.load(case), catalog.model_for_version(target))
+    except Exception as exc:  # noqa: BLE001 - a dry run reports, never fails the page
+        return MigrationCheck(possible=False, reasons=[f"tidak dapat diperiksa: {exc}"])
+
+
+def move_to_version(case, target: ProcessVersion, *, actor) -> None:
+    """Move a case's workflow to another version of its model (state only; the caller runs on)."""
+    from app.cases import events, workflow
+
+    if target.service_key != case.service_key:
+        raise Conflict("Versi itu milik layanan lain.")
+    if target.id == case.process_version_id:
+        return
+    run = workflow.load(case)
+    model = catalog.model_for_version(target)
+    check = check_migration(run, model)
+    if not check.possible:
+        raise Conflict(f"Permohonan tidak dapat dipindahkan ke versi {target.version}: " + "; ".join(check.reasons))
+    moved = migrate(run, model)
+    old = case.process_version.version
+    case.process_version_id = target.id
+    case.process_version = target
+    case.workflow_state = moved.serialize()
+    events.record(case, "model_migrated", actor_id=actor.id, note=f"versi model {old} → {target.version}",
+                  data={"changed": check.changed, "removed": check.removed})
+
+
+def retry(*, case_id: int, actor, move_to_active: bool = False):
+    """Retry a case in incident, first moving it to the service's active version when asked."""
+    from app.cases import service as cases
+
+    require_analyst(actor)
+    case = db.session.get(_cases(), case_id)
+    if case is None:
+        raise NotFound("Permohonan tidak ditemukan.")
+    if case.status != "incident":
+        raise Conflict("Permohonan tidak sedang dalam status insiden.")
+    if move_to_active and case.service.active_version is not None:
+        move_to_version(case, case.service.active_version, actor=actor)
+    cases.retry_incident(case=case, actor=actor)
+    return case

@@ -1,0 +1,140 @@
+"""Analysts' pages: models overview, browser modeler, versions and diff, test runs, incidents."""
+from __future__ import annotations
+
+import json
+from functools import wraps
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from app.catalog import service as catalog
+from app.common import clock
+from app.common.errors import AppError, Forbidden
+from app.common.transaction import transactional
+
+from . import diff as diffing
+from . import incidents, scenarios, service
+from .simulation import scenario_template
+
+bp = Blueprint("modeler", __name__, url_prefix="/analis")
+
+
+def analyst_page(view):
+    """Pages for analysts and admins: log in first, others get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.has_role(*service.ROLES):
+            raise Forbidden("Halaman ini hanya untuk analis proses.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("/model")
+@analyst_page
+def models():
+    """Every service model: active version, versions, last change, running cases, incidents."""
+    return render_template("modeler/list.html", rows=service.list_models(), iso=clock.iso,
+                           incident_total=incidents.count())
+
+
+@bp.get("/model/<key>")
+@analyst_page
+def editor(key: str):
+    """The browser modeler for a service's BPMN, DMN and forms."""
+    number = request.args.get("versi", type=int)
+    version = service.get_version(key, number) if number else service.current_version(key)
+    main_file, _ = service.main_bpmn(version)
+    return render_template("modeler/editor.html", key=key, version=version, main_file=main_file,
+                           name=service.service_name(version), active=_active_number(key))
+
+
+def _active_number(key: str) -> int | None:
+    from app.catalog.models import Service
+    from app.extensions import db
+
+    svc = db.session.get(Service, key)
+    return svc.active_version.version if svc is not None and svc.active_version else None
+
+
+@bp.get("/model/<key>/versi")
+@analyst_page
+def versions(key: str):
+    """Versions with author, comment, running cases; deploy, roll back, compare."""
+    rows = service.versions_of(key)
+    return render_template("modeler/versions.html", key=key, rows=rows, active=_active_number(key),
+                           running=service.running_counts(key), history=service.history(key),
+                           authors={v.id: service.author_name(v) for v in rows},
+                           name=service.service_name(rows[0]), iso=clock.iso)
+
+
+@bp.post("/model/<key>/versi/<int:number>/aktifkan")
+@analyst_page
+@transactional
+def deploy(key: str, number: int):
+    """Deploy a version (or roll back to an older one)."""
+    service.deploy_version(key=key, number=number, actor=current_user)
+    flash(f"Versi {number} sekarang aktif untuk permohonan baru; permohonan berjalan tetap pada versinya.")
+    return redirect(url_for("modeler.versions", key=key))
+
+
+@bp.get("/model/<key>/diff")
+@analyst_page
+def diff(key: str):
+    """What changed between two versions."""
+    rows = service.versions_of(key)
+    newest = rows[0].version
+    to_number = request.args.get("ke", type=int) or newest
+    from_number = request.args.get("dari", type=int) or max(1, to_number - 1)
+    old, new = service.get_version(key, from_number), service.get_version(key, to_number)
+    return render_template("modeler/diff.html", key=key, old=old, new=new, rows=rows,
+                           result=diffing.diff_versions(old.files, new.files), name=service.service_name(new))
+
+
+@bp.route("/model/<key>/uji", methods=["GET", "POST"])
+@analyst_page
+@transactional
+def tests(key: str):
+    """Test runs: scenario editor, saved model tests, run one or all."""
+    version = service.current_version(key)
+    report = None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action == "run_all":
+            report = scenarios.run_suite(key, version)
+        elif action == "delete":
+            scenarios.delete_test(key=key, test_id=int(request.form.get("test_id", "0") or 0), actor=current_user)
+            flash("Tes model dihapus.")
+            return redirect(url_for("modeler.tests", key=key))
+    template = scenario_template(catalog.model_for_version(version))
+    return render_template("modeler/tests.html", key=key, version=version, tests=scenarios.list_tests(key),
+                           report=report, template=json.dumps(template, indent=2, ensure_ascii=False),
+                           name=service.service_name(version), iso=clock.iso)
+
+
+@bp.get("/insiden")
+@analyst_page
+def incident_list():
+    """Cases stopped by an engine error, with the element and the message."""
+    return render_template("modeler/incidents.html", rows=incidents.list_open(), iso=clock.iso)
+
+
+@bp.post("/insiden/<int:case_id>/coba-lagi")
+@analyst_page
+def incident_retry(case_id: int):
+    """Retry a case in incident (optionally moving it to the active version first)."""
+    move = request.form.get("move") == "1"
+    try:
+        with_transaction = transactional(lambda: incidents.retry(case_id=case_id, actor=current_user,
+                                                                 move_to_active=move))
+        case = with_transaction()
+    except AppError as exc:
+        flash(f"Gagal mencoba lagi: {exc.message}")
+        return redirect(url_for("modeler.incident_list"))
+    if case.status == "incident":
+        flash(f"Permohonan {case.registration_number} masih insiden: {case.incident_message}")
+    else:
+        flash(f"Permohonan {case.registration_number} berjalan lagi (status: {case.status}).")
+    return redirect(url_for("modeler.incident_list"))

@@ -1,0 +1,224 @@
+"""Scheduler work of the SLA domain: the escalation ladder, legal-deadline lapses, the daily digest.
+
+Everything due is derived from indexed stored moments (`tasks.next_check_at`,
+`case_clocks.lapse_check_at`), so a tick's cost follows the number of due items, not the number
+of open cases. Several schedulers may run at once: due rows are taken with
+``FOR UPDATE SKIP LOCKED`` (PostgreSQL), a rung is applied by a conditional UPDATE on the task's
+`escalation_level`, and `(task, level)` is unique in `task_escalations`, so each rung happens once.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from app.cases import events
+from app.common import clock as app_clock
+from app.engine import properties as P
+from app.extensions import db
+
+from . import digest, escalation, ledger
+from .models import CaseClock, TaskEscalation
+
+log = logging.getLogger(__name__)
+
+
+def run_due(now: datetime) -> dict:
+    """One pass as of `now`: escalate due tasks, handle lapsed legal deadlines, send due digests."""
+    return {"escalations": escalate_due(now), "lapses": lapse_due(now), "digests": digest.send_due(now)}
+
+
+def _locked(query):
+    if db.session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update(skip_locked=True)
+    return query
+
+
+def _sweep(query_for: Callable, handle: Callable[[object, datetime], int], now: datetime) -> int:
+    """Take due ids in batches (locked), handle each in a savepoint, commit each batch."""
+    batch = int(current_app.config.get("SLA_JOB_BATCH", 200))
+    seen: set = set()
+    done = 0
+    while True:
+        ids = list(db.session.scalars(_locked(query_for(seen).limit(batch))))
+        if not ids:
+            db.session.rollback()
+            return done
+        for item_id in ids:
+            seen.add(item_id)
+            try:
+                with db.session.begin_nested():
+                    done += handle(item_id, now)
+            except Exception:  # noqa: BLE001 - one bad item must not stop the sweep
+                log.exception("SLA job failed on %s", item_id)
+        db.session.commit()
+
+
+# -- escalation ladder ------------------------------------------------------------------------------
+
+
+def escalate_due(now: datetime) -> int:
+    """Apply every due rung of every open task whose next check has come; returns rungs applied."""
+    from app.inbox.models import OPEN_STATES, Task
+
+    def query_for(seen: set):
+        query = select(Task.id).where(Task.state.in_(OPEN_STATES), Task.next_check_at <= now)
+        if seen:
+            query = query.where(Task.id.not_in(seen))
+        return query.order_by(Task.next_check_at)
+
+    return _sweep(query_for, apply_rungs, now)
+
+
+def apply_rungs(task_id: str, now: datetime) -> int:
+    """Apply the due rungs of one task exactly once (conditional on its escalation level)."""
+    from app.inbox.models import OPEN_STATES, Task
+
+    task = db.session.get(Task, task_id, populate_existing=True)
+    if task is None:
+        return 0
+    if task.state not in OPEN_STATES or task.due_at is None:
+        task.next_check_at = None
+        return 0
+    due = escalation.due_rungs(task, now)
+    level = task.escalation_level
+    if not due:
+        task.next_check_at = escalation.next_check(task)
+        return 0
+    new_level = due[-1][0]
+    _, reassign = escalation.ladder_for(task)
+    holders = _holders(task)
+    values = {"escalation_level": new_level, "next_check_at": escalation.next_check(task, new_level),
+              "version": Task.version + 1}
+    released = (reassign and any(r.action == "escalate" for _, r in due) and task.assignee_id is not None
+                and task.group_key != "pemohon")
+    if released:
+        values.update(assignee_id=None, state="ready", claimed_at=None)
+    result = db.session.execute(
+        update(Task).where(Task.id == task.id, Task.escalation_level == level, Task.state.in_(OPEN_STATES))
+        .values(**values).execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return 0  # another scheduler applied it first
+    case = task.case
+    for index, rung in due:
+        db.session.add(TaskEscalation(task_id=task.id, case_id=case.id, level=index, action=rung.action,
+                                      percent=rung.percent, at=now))
+        late = _late_days(task, now)
+        events.record(case, escalation.EVENT_KINDS[rung.action], actor_id=None, step=task.name, bpmn_id=task.bpmn_id,
+                      note=_note(rung, late, released), data={"task_id": task.id, "level": index,
+                                                              "percent": rung.percent, "due_at": app_clock.iso(
+                                                                  task.due_at), "released": released})
+        superseded = rung.action == "reminder" and index != new_level
+        if not superseded:
+            _notify(task, case, index, rung, holders, late=late, released=released)
+    db.session.flush()  # (task, level) is unique: a duplicate rung fails here and rolls back
+    db.session.expire(task)
+    return len(due)
+
+
+def _late_days(task, now: datetime) -> float:
+    from .service import calendar
+
+    return round(calendar().working_days_between(task.due_at, now), 2)
+
+
+def _note(rung, late: float, released: bool) -> str:
+    if rung.action == "reminder":
+        return f"Pengingat {rung.percent}% waktu layanan langkah ini."
+    text = f"Terlambat {max(late, 0):.2f} hari kerja ({rung.percent}% waktu layanan)."
+    return text + (" Tugas dikembalikan ke kelompok." if released else "")
+
+
+def _holders(task) -> list:
+    from app.notifications import service as notifications
+
+    if task.assignee_id is not None:
+        return [task.assignee]
+    if task.group_key == "pemohon":
+        return [task.case.applicant]
+    return notifications.group_members(task.group_key)
+
+
+def _notify(task, case, level: int, rung, holders: list, *, late: float, released: bool) -> None:
+    from app.notifications import service as notifications
+
+    if rung.action == "reminder":
+        recipients, template = holders, "task_reminder"
+    elif rung.action == "breach":
+        recipients, template = notifications.users_with_role("supervisor"), "task_breach"
+    else:
+        recipients, template = notifications.group_members("kabid"), "task_escalated"
+    context = {"percent": rung.percent, "late_days": max(late, 0), "due_at": app_clock.to_local(task.due_at),
+               "released": released, "holder_names": ", ".join(h.name for h in holders) or task.group_key}
+    for user in recipients:
+        notifications.notify_staff(user, template, case=case, task=task, context=context,
+                                   dedupe_key=f"sla:{task.id}:{level}:{user.id}")
+
+
+# -- legal deadline lapse (fiktif positif) ------------------------------------------------------------
+
+
+def lapse_due(now: datetime) -> int:
+    """Handle clocks whose legal deadline has come; returns how many lapsed now."""
+
+    def query_for(seen: set):
+        query = select(CaseClock.case_id).where(CaseClock.lapse_check_at <= now)
+        if seen:
+            query = query.where(CaseClock.case_id.not_in(seen))
+        return query.order_by(CaseClock.lapse_check_at)
+
+    return _sweep(query_for, handle_lapse, now)
+
+
+def handle_lapse(case_id: int, now: datetime) -> int:
+    """Flag (or deem approved) a case whose legal deadline passed; once per case."""
+    from app.cases.models import Case
+
+    row = db.session.get(CaseClock, case_id, populate_existing=True)
+    case = db.session.get(Case, case_id)
+    if row is None or case is None:
+        return 0
+    if case.status in ledger.FINAL_STATUSES or row.state != "running" or row.lapsed_at is not None:
+        row.lapse_check_at = None
+        return 0
+    figures = ledger.figures(row, ledger.entries(case_id), now)  # the calendar may have changed since
+    if figures.legal_deadline_at is None or figures.legal_deadline_at > now:
+        row.lapse_check_at = figures.legal_deadline_at
+        return 0
+    result = db.session.execute(
+        update(CaseClock).where(CaseClock.case_id == case_id, CaseClock.lapsed_at.is_(None))
+        .values(lapsed_at=now, lapse_check_at=None, version=CaseClock.version + 1)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        return 0
+    action = _lapse_action(case)
+    events.record(case, "sla_lapsed", actor_id=None, note="Batas waktu hukum terlampaui.",
+                  data={"legal_deadline": app_clock.iso(figures.legal_deadline_at), "action": action})
+    from app.notifications import service as notifications
+
+    recipients = {u.id: u for u in notifications.group_members("penandatangan")}
+    recipients.update({u.id: u for u in notifications.users_with_role("supervisor")})
+    for user in recipients.values():
+        notifications.notify_staff(user, "sla_lapsed", case=case, context={"action": action},
+                                   dedupe_key=f"lapse:{case.id}:{user.id}")
+    if action == "auto_approve":
+        db.session.execute(update(CaseClock).where(CaseClock.case_id == case_id)
+                           .values(deemed_approved_at=now, version=CaseClock.version + 1)
+                           .execution_options(synchronize_session=False))
+        events.record(case, "sla_deemed_approved", actor_id=None,
+                      note="Permohonan dianggap dikabulkan secara hukum (fiktif positif).")
+        notifications.notify_case(case, "case_deemed_approved", element_id="lapse")
+    db.session.flush()
+    db.session.expire(row)
+    return 1
+
+
+def _lapse_action(case) -> str:
+    from app.catalog import service as catalog
+
+    model = catalog.model_for_version(case.process_version)
+    value = (model.main.properties.get(P.LAPSE_ACTION) or "flag").strip().lower()
+    return "auto_approve" if value == "auto_approve" else "flag"

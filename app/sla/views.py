@@ -1,0 +1,110 @@
+"""SLA pages: the office calendar (admins) and the breach list (supervisors)."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from functools import wraps
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.common import clock as app_clock
+from app.common.errors import AppError, Forbidden
+from app.extensions import db, login_manager
+
+from . import breaches, holidays
+from .models import HOLIDAY_KINDS
+from .service import forget_calendar
+
+bp = Blueprint("sla_pages", __name__)
+WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+
+def page_for(*roles: str) -> Callable:
+    """A page for signed-in users holding one of the roles (others: the login page, or 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not current_user.has_role(*roles):
+                raise Forbidden("Halaman ini bukan untuk peran Anda.")
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def _flash_error(exc: AppError) -> None:
+    details = [m for messages in exc.fields.values() for m in messages]
+    flash(" ".join([exc.message, *details]), "error")
+
+
+@bp.get("/admin/kalender")
+@page_for("admin")
+def calendar_page():
+    """The year's holidays with the office's corrections, and forms to change them."""
+    year = request.args.get("tahun", type=int) or app_clock.to_local(app_clock.now()).year
+    year = min(max(year, 1900), 2200)
+    return render_template("sla/calendar.html", year=year, items=holidays.list_year(year), kinds=HOLIDAY_KINDS,
+                           labels=holidays.KIND_LABELS, weekdays=WEEKDAYS)
+
+
+@bp.post("/admin/kalender")
+@page_for("admin")
+def calendar_add():
+    """Add a holiday or cancel a listed one (form)."""
+    raw_day = request.form.get("date", "")
+    try:
+        day = date.fromisoformat(raw_day)
+    except ValueError:
+        flash("Tanggal tidak valid (gunakan format YYYY-MM-DD).", "error")
+        return redirect(url_for("sla_pages.calendar_page"))
+    try:
+        _, moved = holidays.set_day(day=day, name=request.form.get("name", ""), kind=request.form.get("kind", ""),
+                                    actor_id=current_user.id)
+        db.session.commit()
+    except AppError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+    else:
+        flash(f"Kalender diperbarui; {moved} batas waktu dihitung ulang.", "success")
+    finally:
+        forget_calendar()
+    return redirect(url_for("sla_pages.calendar_page", tahun=day.year))
+
+
+@bp.post("/admin/kalender/<day>/hapus")
+@page_for("admin")
+def calendar_remove(day: str):
+    """Remove the office's row for a date (form)."""
+    try:
+        parsed = date.fromisoformat(day)
+        moved = holidays.remove_day(day=parsed, actor_id=current_user.id)
+        db.session.commit()
+    except ValueError:
+        flash("Tanggal tidak valid.", "error")
+        return redirect(url_for("sla_pages.calendar_page"))
+    except AppError as exc:
+        db.session.rollback()
+        _flash_error(exc)
+        return redirect(url_for("sla_pages.calendar_page"))
+    finally:
+        forget_calendar()
+    flash(f"Koreksi kalender dihapus; {moved} batas waktu dihitung ulang.", "success")
+    return redirect(url_for("sla_pages.calendar_page", tahun=parsed.year))
+
+
+@bp.get("/sla/pelanggaran")
+@page_for("supervisor", "admin")
+def breaches_page():
+    """Overdue and at-risk tasks for supervisors."""
+    status = request.args.get("status", "all")
+    if status not in ("overdue", "at_risk", "all"):
+        status = "all"
+    page = max(request.args.get("page", 1, type=int), 1)
+    items, total = breaches.list_breaches(current_user, status=status, service=request.args.get("layanan") or None,
+                                          group=request.args.get("kelompok") or None, page=page, per_page=50)
+    return render_template("sla/breaches.html", items=items, total=total, status=status, page=page)

@@ -1,0 +1,58 @@
+"""The service standard (standar pelayanan) of each service, in the shape SIPPN publishes.
+
+Requirements, SOP and fee come from the catalog row (copied from the active model on deploy);
+product, procedure and legal basis from the version's `serviceStandardFile`; the complaint
+channels are the office's. One function, used by the catalog pages and the API.
+"""
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from app.catalog import service as catalog
+from app.catalog.models import Service
+from app.engine import properties as P
+
+CATEGORY_LABELS = {"perizinan": "Perizinan", "non_perizinan": "Non-perizinan"}
+
+
+def standard_of(service: Service) -> dict:
+    """Persyaratan, prosedur, waktu, biaya, produk and pengaduan of a service's active version."""
+    _, model = catalog.active_model(service)
+    standard = model.form(model.main.properties.get(P.SERVICE_STANDARD_FILE)) or {}
+    fee = dict(service.fee or {"kind": "free"})
+    return {
+        "key": service.key,
+        "name": service.name,
+        "category": service.category,
+        "category_label": CATEGORY_LABELS.get(service.category, service.category),
+        "description": service.description,
+        "requirements": service.requirements or [],
+        "sop_days": service.sop_days,
+        "procedure": standard.get("procedure") or [],
+        "fee": fee,
+        "fee_label": fee_label(fee),
+        "product": standard.get("product") or "",
+        "legal_basis": standard.get("legal_basis") or [],
+        "complaint_channels": complaint_channels(),
+    }
+
+
+def fee_label(fee: dict) -> str:
+    """Gratis, Rp 50.000, or "dihitung sesuai ..."."""
+    if fee.get("kind") == "fixed":
+        return "Rp " + f"{int(fee.get('amount') or 0):,}".replace(",", ".")
+    if fee.get("kind") == "computed":
+        table = fee.get("table") or {}
+        return f"Dihitung: {table.get('name') or 'sesuai tabel tarif'}"
+    return "Gratis"
+
+
+def complaint_channels() -> list[dict]:
+    """Where applicants complain about a service."""
+    channels = [{"name": "Formulir pengaduan SatuPintu", "url": url_for("complaints.complaint_form"),
+                 "note": "tanpa perlu masuk; status dapat dipantau dengan nomor tiket"},
+                {"name": "SP4N-LAPOR!", "url": "https://www.lapor.go.id", "note": "atau SMS 1708"}]
+    contact = current_app.config.get("COMPLAINT_CONTACT")
+    if contact:
+        channels.append({"name": "Kontak pengaduan kantor", "url": None, "note": contact})
+    return channels

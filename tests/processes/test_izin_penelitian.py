@@ -1,0 +1,47 @@
+"""izin_penelitian: one verification step (with the revision loop) issues the letter; no fee."""
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from app.cases import service as cases
+from app.common import clock
+from app.extensions import db
+from app.jsonforms.validation import validate
+from tests.processes import http
+from tests.processes.support import complete, revision, route, submit, verified
+from tests.support.api import ApiClient
+from tests.support.data import load_form, sample_application
+
+MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+
+def test_research_letter_through_the_api_is_issued_after_one_verification(client):
+    applicant = ApiClient(client, "pemohon@demo.local")
+    case = http.submit(applicant, "izin_penelitian")
+    assert case["registration_number"].startswith("SKP-")
+    case = http.finish(ApiClient(client, "loket@demo.local"), case["id"], verified("izin_penelitian"))
+    assert case["status"] == "issued"
+    assert case["permit"]["number"].startswith("503/SKP/")
+    assert [o for o in case["outstanding"] if o["kind"] == "payment"] == []
+
+
+def test_revision_not_returned_within_fourteen_days_expires_the_application(ctx):
+    case = submit("izin_penelitian", at=MONDAY)
+    case = complete(case, "verifikasi", revision("izin_penelitian", "proposal", "Proposal belum ditandatangani."),
+                    at=MONDAY)
+    assert case.status == "waiting_applicant"
+    for day in (7, 14):  # the reminder, then the deadline, each on its own scheduler tick
+        with clock.frozen_at(MONDAY + timedelta(days=day, hours=1)):
+            cases.fire_due_timers(case)
+            db.session.commit()
+    assert case.status == "expired"
+    assert route(case) == ["verifikasi", "perbaikan"]
+
+
+def test_foreign_researcher_needs_a_passport_and_a_brin_permit():
+    schema = load_form("izin_penelitian.schema.json")
+    foreign = {k: v for k, v in sample_application("izin_penelitian").items()
+               if k not in ("nik", "nomor_paspor", "nomor_izin_brin")}
+    errors = validate(schema, {**foreign, "kewarganegaraan": "wna"}, prefix="data")
+    assert {"data.nomor_paspor", "data.nomor_izin_brin"} <= set(errors)
+    assert "data.nik" in validate(schema, {**foreign, "kewarganegaraan": "wni"}, prefix="data")
