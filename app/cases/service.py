@@ -404,3 +404,9 @@ def revision_request(case: Case) -> dict | None:
             return {"note": result.get("verification_note"), "documents": flagged,
                     "fields": result.get("field_notes") or {}, "at": row.completed_at}
     return None
+
+
+def validate_application(case: Case) -> dict[str, list[str]]:
+    """Field errors of the case's application data against its form (empty when complete)."""
+    model = catalog.model_for_version(case.process_version)
+    return validate(catalog.application_form(model)["schema"], case.data, prefix="data")

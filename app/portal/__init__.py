@@ -3,6 +3,8 @@
 
 def init_app(app) -> None:
     """Register the portal pages."""
+    from .apply import bp as apply_pages
     from .views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(apply_pages)
