@@ -15,7 +15,8 @@ from app.engine import SpecCache
 SPEC_CACHE = SpecCache()
 
 # Each domain attaches itself (blueprints, signal receivers) through its init_app(app).
-DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla", "surveys", "portal")
+DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla", "surveys", "portal",
+           "modeler", "payments", "complaints", "standards", "dashboard")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -36,8 +37,9 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     _sqlite_pragmas(app)
 
-    from app.common import auth, errors
+    from app.common import auth, errors, security
 
+    security.init_app(app)
     auth.init_app(app)
     api.init_app(app)
     errors.init_app(app)

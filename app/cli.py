@@ -33,15 +33,24 @@ def init_app(app: Flask) -> None:
 
     @app.cli.command("seed-demo")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
+    @click.option("--cases", "cases_count", default=0, type=click.IntRange(min=0),
+                  help="Also create this many demo cases over the last twelve months (docs/DASHBOARD.md).")
+    @click.option("--seed", default=2026, type=int, help="Random seed of the demo cases.")
     @with_appcontext
-    def seed_demo(if_empty: bool):
-        """Create the demo accounts (password Demo#2026)."""
+    def seed_demo(if_empty: bool, cases_count: int, seed: int):
+        """Create the demo accounts (password Demo#2026) and, with --cases N, a demo history."""
         from app.accounts import demo
         from app.extensions import db
 
         created = demo.seed(if_empty=if_empty)
         db.session.commit()
         click.echo(f"  akun demo: {created} dibuat" if created else "  akun demo sudah ada")
+        if cases_count > 0:
+            from app.dashboard import demo as history
+
+            report = history.generate(cases_count=cases_count, seed=seed)
+            click.echo(f"  riwayat demo: {report['cases']} permohonan, {report['complaints']} pengaduan, "
+                       f"{report['surveys']} survei; status: {report['by_status']}")
 
     @app.cli.group("worker")
     def worker():
