@@ -293,6 +293,10 @@ def retry_incident(*, case: Case, actor: User) -> Case:
 # -- what a case shows ----------------------------------------------------------------------------
 
 
+STAFF_ONLY_NOTES = frozenset({"incident", "task_assigned", "task_claimed", "task_released", "task_delegated",
+                              "task_follow_up", "task_priority"})
+
+
 def history(case: Case, *, for_applicant: bool) -> list[dict]:
     """The audit trail, oldest first; applicants see roles rather than officers' names."""
     rows = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
@@ -304,8 +308,9 @@ def history(case: Case, *, for_applicant: bool) -> list[dict]:
             actor = ev.actor_role or "petugas"
         else:
             actor = ev.actor.name
+        hidden = for_applicant and ev.kind in STAFF_ONLY_NOTES  # officers' names and internal errors
         items.append({"at": clock.iso(ev.at), "actor": actor, "kind": ev.kind, "step": ev.step,
-                      "note": ev.note if not (for_applicant and ev.kind == "incident") else None})
+                      "note": None if hidden else ev.note})
     return items
 
 

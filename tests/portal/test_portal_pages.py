@@ -115,3 +115,18 @@ def test_revision_email_carries_a_single_use_link_to_the_case(client, app):
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/permohonan/{case_id}")
     assert "Perbaikan yang diminta petugas" in browser.get(f"/permohonan/{case_id}").get_data(as_text=True)
     assert app.test_client().get(path).status_code == 400  # single use
+
+
+def test_applicants_history_hides_officers_names_in_notes(client, app):
+    case_id = _flag_stra(client)
+    with app.app_context():
+        from app.accounts.service import get_by_email
+        from app.cases import service as cases
+        from app.extensions import db
+
+        case = db.session.get(cases.Case, case_id)
+        applicant_view = cases.history(case, for_applicant=True)
+        staff_view = cases.history(case, for_applicant=False)
+        assert get_by_email("loket@demo.local")
+    assert not any("Andi Verifikator" in (h["note"] or "") + h["actor"] for h in applicant_view)
+    assert any(h["actor"] == "Andi Verifikator" for h in staff_view)
