@@ -1,7 +1,7 @@
 """API schemas of cases."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 
 
 class CaseCreateSchema(BaseSchema):
@@ -104,11 +104,7 @@ class CaseSummarySchema(Schema):
     estimated_completion = fields.String(allow_none=True)
 
 
-class CaseListSchema(Schema):
-    items = fields.List(fields.Nested(CaseSummarySchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+CaseListSchema = list_schema(CaseSummarySchema, "CaseList")
 
 
 class TrackSchema(Schema):

@@ -1,6 +1,8 @@
 """API schemas of the service catalog."""
 from marshmallow import Schema, fields
 
+from app.common.schemas import list_schema
+
 
 class RequirementSchema(Schema):
     key = fields.String()
@@ -31,8 +33,4 @@ class ServiceDetailSchema(ServiceSchema):
     form = fields.Nested(FormSchema)
 
 
-class ServiceListSchema(Schema):
-    items = fields.List(fields.Nested(ServiceSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+ServiceListSchema = list_schema(ServiceSchema, "ServiceList")

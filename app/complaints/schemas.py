@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 from app.complaints.models import COMPLAINT_STATUSES
 
 
@@ -55,8 +55,4 @@ class ComplaintListArgsSchema(BaseSchema):
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 
-class ComplaintListSchema(Schema):
-    items = fields.List(fields.Nested(ComplaintSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+ComplaintListSchema = list_schema(ComplaintSchema, "ComplaintList")

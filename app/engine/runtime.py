@@ -233,11 +233,8 @@ class WorkflowRun:
             self.log.host_actions.append({"action": element.properties[P.HOST_ACTION],
                                           "element_id": element.bpmn_id, "properties": dict(element.properties),
                                           "data": copy.deepcopy(task.data)})
-        if element.kind == "boundaryEvent" or (element.kind == "intermediateCatchEvent"
-                                               and isinstance(getattr(task.task_spec, "event_definition", None),
-                                                              TimerEventDefinition)):
-            if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
-                self.log.fired_timers.append(element.bpmn_id)
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            self.log.fired_timers.append(element.bpmn_id)  # a timer catch or boundary event that fired
 
     def run(self) -> None:
         """Run engine steps until only people, timers or messages are awaited."""

@@ -1,7 +1,7 @@
 """API schemas of the inbox."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 
 
 class TaskListArgsSchema(BaseSchema):
@@ -44,11 +44,7 @@ class TaskSchema(Schema):
     follow_up_note = fields.String(allow_none=True)
 
 
-class TaskListSchema(Schema):
-    items = fields.List(fields.Nested(TaskSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+TaskListSchema = list_schema(TaskSchema, "TaskList")
 
 
 class TaskDetailSchema(TaskSchema):

@@ -2,6 +2,8 @@
 from flask_smorest.fields import Upload
 from marshmallow import Schema, fields
 
+from app.common.schemas import list_schema
+
 
 class ProcessModelSchema(Schema):
     key = fields.String()
@@ -14,11 +16,7 @@ class ProcessModelSchema(Schema):
     last_change_by = fields.String(allow_none=True)
 
 
-class ProcessModelListSchema(Schema):
-    items = fields.List(fields.Nested(ProcessModelSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+ProcessModelListSchema = list_schema(ProcessModelSchema, "ProcessModelList")
 
 
 class VersionUploadFormSchema(Schema):
@@ -63,11 +61,7 @@ class VersionSchema(Schema):
     content_hash = fields.String()
 
 
-class VersionListSchema(Schema):
-    items = fields.List(fields.Nested(VersionSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+VersionListSchema = list_schema(VersionSchema, "VersionList")
 
 
 class VersionDetailSchema(VersionSchema):

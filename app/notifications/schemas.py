@@ -1,7 +1,7 @@
 """API schemas of notifications: the in-app list and the failures list."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 
 
 class InAppArgsSchema(BaseSchema):
@@ -52,8 +52,4 @@ class FailureSchema(Schema):
     created_at = fields.String()
 
 
-class FailureListSchema(Schema):
-    items = fields.List(fields.Nested(FailureSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+FailureListSchema = list_schema(FailureSchema, "FailureList")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 
 
 class CallbackSchema(BaseSchema):
@@ -44,8 +44,4 @@ class BillSchema(Schema):
     channel = fields.String(allow_none=True)
 
 
-class BillListSchema(Schema):
-    items = fields.List(fields.Nested(BillSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+BillListSchema = list_schema(BillSchema, "BillList")

@@ -1,7 +1,7 @@
 """API schemas of the SLA domain: calendar, breaches, case clocks."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema
+from app.common.schemas import BaseSchema, list_schema
 
 from .models import HOLIDAY_KINDS
 
@@ -64,11 +64,7 @@ class BreachSchema(Schema):
     flagged = fields.Boolean()
 
 
-class BreachListSchema(Schema):
-    items = fields.List(fields.Nested(BreachSchema))
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
+BreachListSchema = list_schema(BreachSchema, "BreachList")
 
 
 class ClockSummarySchema(Schema):

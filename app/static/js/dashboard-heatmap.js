@@ -1,18 +1,11 @@
 /* Process heatmap: each BPMN diagram of the service in a bpmn-js NavigatedViewer (static/vendor), with
    every user task and call activity coloured by severity and labelled with its duration in working days,
-   count and breach rate. Data comes from the JSON URL in data-heatmap-source. */
+   count and breach rate. Data comes from the JSON URL in data-heatmap-source; drawing is shared
+   (bpmn-diagrams.js). */
 (function () {
   "use strict";
 
   var number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 });
-
-  function say(container, message) {
-    container.textContent = "";
-    var p = document.createElement("p");
-    p.className = "meta";
-    p.textContent = message;
-    container.appendChild(p);
-  }
 
   function badge(element) {
     var box = document.createElement("div");
@@ -50,57 +43,13 @@
     return added;
   }
 
-  function draw(container, data) {
-    container.textContent = "";
-    data.diagrams.forEach(function (diagram, index) {
-      var figure = document.createElement("figure");
-      figure.className = "bpmn-figure";
-      var caption = document.createElement("figcaption");
-      caption.textContent = diagram.title;
-      var holder = document.createElement("div");
-      holder.className = "bpmn-canvas heat-canvas";
-      holder.id = "heat-canvas-" + index;
-      holder.setAttribute("role", "img");
-      holder.setAttribute("aria-label", "Peta panas " + diagram.title);
-      figure.appendChild(caption);
-      figure.appendChild(holder);
-      container.appendChild(figure);
-      var viewer = new window.BpmnJS({ container: holder });
-      viewer.importXML(diagram.xml).then(function () {
-        viewer.get("canvas").zoom("fit-viewport");
-        holder.setAttribute("data-overlays", String(decorate(viewer, diagram)));
-        holder.setAttribute("data-rendered", "true");
-      }).catch(function () {
-        say(holder, "Diagram tidak dapat ditampilkan.");
-      });
-    });
-  }
-
-  function start() {
-    document.querySelectorAll("[data-heatmap-source]").forEach(function (container) {
-      if (typeof window.BpmnJS !== "function") {
-        say(container, "Penampil diagram belum terpasang (jalankan make assets).");
-        return;
-      }
-      fetch(container.getAttribute("data-heatmap-source"), {
-        credentials: "same-origin",
-        headers: { "Accept": "application/json" }
-      }).then(function (response) {
-        if (!response.ok) {
-          throw new Error("HTTP " + response.status);
-        }
-        return response.json();
-      }).then(function (data) {
-        draw(container, data);
-      }).catch(function () {
-        say(container, "Data peta panas tidak dapat dimuat.");
-      });
-    });
-  }
-
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
-  }
+  window.SatuPintuDiagrams.load("data-heatmap-source", {
+    canvasClass: "bpmn-canvas heat-canvas",
+    idPrefix: "heat-canvas-",
+    label: "Peta panas ",
+    failMessage: "Data peta panas tidak dapat dimuat.",
+    decorate: function (viewer, diagram, canvas) {
+      canvas.setAttribute("data-overlays", String(decorate(viewer, diagram)));
+    }
+  });
 })();
