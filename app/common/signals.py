@@ -18,3 +18,8 @@ case_finished = _events.signal("case-finished")
 #: case=, action=, element_id=, properties=, data= — a model element with property hostAction
 #: asked the host to act (e.g. issue_bill); receivers act inside the same transaction
 host_action = _events.signal("host-action")
+#: kind=, actor_id=, subject=, detail=, ok= — a security-relevant action (login success or
+#: failure, role change, model deploy, permit revoke, payment confirmation); the audit
+#: room stores it. ``subject`` names what was acted on ("user:12", "permit:503/2026", ...);
+#: ``detail`` is a small dict without personal data beyond ids.
+security_event = _events.signal("security-event")
