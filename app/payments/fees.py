@@ -37,3 +37,34 @@ def describe_decision(dmn_files: dict[str, str], decision_id: str | None) -> dic
 def fee_rules(model: ParsedModel, decision_id: str | None) -> dict | None:
     """The fee table of a service version in words."""
     return describe_decision(model.bundle.files.get("dmn", {}), decision_id)
+
+
+def _number(value: float) -> str:
+    """12,5 · 1.200 (Indonesian separators, no trailing zeros)."""
+    whole = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return whole.replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def assessment(case, *, amount: int, basis: str | None, data: dict) -> dict:
+    """What the SKRD prints about a fee, fixed when the bill is issued: decision, formula, rows, legal basis.
+
+    `data` is the process data the fee decision wrote (`fee_rate`, `fee_basis`); a row's
+    volume is amount ÷ rate, the quantity the rate was multiplied by.
+    """
+    from app.catalog import service as catalog
+    from app.engine import properties as P
+
+    model = catalog.model_for_version(case.process_version)
+    props = model.main.properties
+    table = fee_rules(model, props.get(P.FEE_DECISION)) if props.get(P.FEE_KIND) == "computed" else None
+    standard = model.form(props.get(P.SERVICE_STANDARD_FILE)) or {}
+    rate = data.get("fee_rate")
+    rate = int(rate) if isinstance(rate, int | float) and not isinstance(rate, bool) and rate > 0 else None
+    item = (table or {}).get("name") or f"Retribusi {case.service.name}"
+    calculation = None
+    if rate:
+        volume = amount / rate
+        calculation = f"{_number(volume)} × Rp {_number(rate)}"
+    return {"decision": (table or {}).get("name"), "formula": (table or {}).get("formula") or None, "rate": rate,
+            "rows": [{"item": item, "basis": basis or "", "calculation": calculation, "amount": int(amount)}],
+            "legal_basis": list(standard.get("legal_basis") or [])}

@@ -20,6 +20,7 @@ class Bill(db.Model):
         Index("ix_bills_case_status", "case_id", "status"),
         Index("ix_bills_status_issued_at", "status", "issued_at"),
         Index("ix_bills_paid_at", "paid_at"),
+        Index("ix_bills_status_expires_at", "status", "expires_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
@@ -36,11 +37,17 @@ class Bill(db.Model):
     confirmed_by: Mapped[str | None] = mapped_column(String(100))
     element_id: Mapped[str | None] = mapped_column(String(200))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # expired or cancelled
+    skrd_number: Mapped[str | None] = mapped_column(String(64), unique=True)  # the assessment letter's number
+    fee_details: Mapped[dict | None] = mapped_column(JSONType)  # the fee decision's result: rows, rate, legal basis
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    proof_document_id: Mapped[int | None] = mapped_column(ForeignKey("documents.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
 
     __mapper_args__ = {"version_id_col": version}
 
     case = relationship("Case")
+    confirmed_by_user = relationship("User", foreign_keys=[confirmed_by_id])
+    proof_document = relationship("Document", foreign_keys=[proof_document_id])
 
 
 class PaymentLog(db.Model):

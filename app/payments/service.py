@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -15,12 +16,17 @@ from app.cases import events
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import AppError, BadRequest, Conflict, NotFound, Unauthorized, ValidationFailed, flatten_messages
+from app.common.sequences import next_value
+from app.common.signals import security_event
 from app.extensions import db
 
 from . import billing
 from .models import Bill, PaymentLog
 
+BILL_STATUS_LABELS = {"issued": "belum dibayar", "paid": "lunas", "expired": "kedaluwarsa", "cancelled": "dibatalkan"}
+
 DEFAULT_VALID_DAYS = 14
+SKRD_NUMBER_FORMAT = "973/{seq:05d}/SKRD/{year}"
 MESSAGE = "payment_received"
 LOG_PAYLOAD_LIMIT = 4000
 
@@ -39,8 +45,8 @@ def get_by_code(code: str) -> Bill | None:
 
 
 def issue_bill(case: Case, *, amount: Any, basis: str | None = None, valid_days: Any = DEFAULT_VALID_DAYS,
-               element_id: str | None = None) -> Bill:
-    """Issue a bill (SKRD) with a new billing code; an open bill of the same step is reused."""
+               element_id: str | None = None, data: dict | None = None) -> Bill:
+    """Issue a bill (SKRD) with a new billing code and SKRD number; an open bill of the same step is reused."""
     if isinstance(amount, bool) or not isinstance(amount, int | float) or int(amount) != amount or amount <= 0:
         raise ValueError(f"fee_amount harus bilangan bulat rupiah lebih dari nol, bukan {amount!r}")
     existing = db.session.scalar(select(Bill).where(Bill.case_id == case.id, Bill.status == "issued",
@@ -50,8 +56,11 @@ def issue_bill(case: Case, *, amount: Any, basis: str | None = None, valid_days:
     now = clock.now()
     expires_at = now + timedelta(days=int(valid_days or DEFAULT_VALID_DAYS))
     code = billing.adapter().new_code(case_id=case.id, amount=int(amount), expires_at=expires_at)
+    from .fees import assessment
+
     bill = Bill(case_id=case.id, billing_code=code, amount=int(amount), basis=(basis or None), status="issued",
-                issued_at=now, expires_at=expires_at, element_id=element_id)
+                issued_at=now, expires_at=expires_at, element_id=element_id, skrd_number=new_skrd_number(now),
+                fee_details=assessment(case, amount=int(amount), basis=basis, data=data or {}))
     db.session.add(bill)
     db.session.flush()
     events.record(case, "bill_issued", actor_id=None, bpmn_id=element_id,
@@ -59,6 +68,28 @@ def issue_bill(case: Case, *, amount: Any, basis: str | None = None, valid_days:
                                                                 "expires_at": clock.iso(expires_at)})
     _notify_bill(case, bill)
     return bill
+
+
+def new_skrd_number(moment: datetime) -> str:
+    """The next SKRD number of the year: SKRD_NUMBER_FORMAT with a gap-free yearly `seq` (973: retribusi)."""
+    year = moment.astimezone(clock.JAKARTA).year
+    fmt = current_app.config.get("SKRD_NUMBER_FORMAT") or SKRD_NUMBER_FORMAT
+    return fmt.format(seq=next_value(f"skrd:{year}"), year=year)
+
+
+def check_skrd_number_format(fmt: str) -> None:
+    """Fail at start when SKRD_NUMBER_FORMAT does not number with {seq} (and only seq and year)."""
+    try:
+        sample = fmt.format(seq=1, year=2026)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise RuntimeError(f"SKRD_NUMBER_FORMAT may use only {{seq}} and {{year}}: {fmt!r}") from exc
+    if sample == fmt.format(seq=2, year=2026) or len(sample) > 64:
+        raise RuntimeError(f"SKRD_NUMBER_FORMAT must contain {{seq}} and stay under 64 characters: {fmt!r}")
+
+
+def skrd_number_of(bill: Bill) -> str:
+    """The bill's SKRD number (bills issued before numbering began get one derived from their id)."""
+    return bill.skrd_number or f"973/{bill.id:05d}/SKRD/{bill.issued_at.astimezone(clock.JAKARTA).year}"
 
 
 def _notify_bill(case: Case, bill: Bill) -> None:
@@ -103,7 +134,7 @@ def on_host_action(sender, *, case: Case, action: str, element_id: str, properti
     """issue_bill and expire_bill, asked for by the model inside the step's transaction."""
     if action == "issue_bill":
         issue_bill(case, amount=data.get("fee_amount"), basis=data.get("fee_basis"),
-                   valid_days=data.get("bill_valid_days", DEFAULT_VALID_DAYS), element_id=element_id)
+                   valid_days=data.get("bill_valid_days", DEFAULT_VALID_DAYS), element_id=element_id, data=data)
     elif action == "expire_bill":
         close_open_bills(case, "expired", element_id=element_id, note="batas pembayaran terlewati")
 
@@ -150,42 +181,80 @@ def receive_callback(raw: bytes, signature: str | None) -> dict:
     check_signature(raw, signature)
     body = parse_callback(raw)
     now = clock.now()
-    same_reference = db.session.scalar(select(Bill).where(Bill.reference == body["reference"]))
+    bill, status = confirm_payment(billing_code=body["billing_code"], amount=body["amount"], paid_at=body["paid_at"],
+                                   reference=body["reference"], channel=body.get("channel"))
+    _log(raw, body, status, 200, bill=bill, now=now)
+    return callback_view(bill, status)
+
+
+def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, reference: str, channel: str | None,
+                    actor=None, attach_proof: Callable[[Bill], Any] | None = None) -> tuple[Bill, str]:
+    """Mark a bill paid and deliver payment_received to its case: the one path of the gateway and of officers.
+
+    Idempotent on `reference` (the same reference for the same bill answers "duplicate" and
+    changes nothing). `actor` is the confirming officer (None: the revenue agency's gateway);
+    `attach_proof(bill)` stores the officer's proof of payment once every check has passed and
+    returns its document. Refusals are 409 with `reason` and the field they concern.
+    """
+    same_reference = db.session.scalar(select(Bill).where(Bill.reference == reference))
     if same_reference is not None:
-        if same_reference.billing_code != body["billing_code"]:
+        if same_reference.billing_code != billing_code:
             raise Conflict("Referensi pembayaran ini sudah dipakai untuk kode billing lain.",
+                           fields={"reference": ["Referensi ini sudah dipakai untuk tagihan lain."]},
                            extra={"reason": "reference_reused"})
-        _log(raw, body, "duplicate", 200, bill=same_reference, now=now)
-        return callback_view(same_reference, "duplicate")
-    bill = get_by_code(body["billing_code"])
+        return same_reference, "duplicate"
+    bill = get_by_code(billing_code)
     if bill is None:
-        raise NotFound("Kode billing tidak dikenal.")
+        raise NotFound("Kode billing tidak dikenal.", fields={"billing_code": ["Kode billing tidak dikenal."]})
     if bill.status == "paid":
-        raise Conflict("Tagihan ini sudah dibayar dengan referensi lain.", extra={"reason": "already_paid"})
-    if bill.status != "issued" or body["paid_at"] > bill.expires_at:
-        raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.", extra={"reason": "bill_expired"})
-    if body["amount"] != bill.amount:
+        raise Conflict("Tagihan ini sudah dibayar dengan referensi lain.",
+                       fields={"reference": [f"Tagihan sudah lunas dengan referensi {bill.reference}."]},
+                       extra={"reason": "already_paid"})
+    if bill.status != "issued":
+        raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.",
+                       fields={"billing_code": [f"Tagihan berstatus {BILL_STATUS_LABELS.get(bill.status, bill.status)}"
+                                                "; tidak dapat dibayar lagi."]},
+                       extra={"reason": "bill_expired"})
+    if paid_at > bill.expires_at:
+        limit = clock.to_local(bill.expires_at).strftime("%d-%m-%Y %H.%M")
+        raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.",
+                       fields={"paid_at": [f"Pembayaran setelah batas waktu tagihan ({limit} WIB)."]},
+                       extra={"reason": "bill_expired"})
+    if amount != bill.amount:
         raise Conflict(f"Jumlah pembayaran tidak sama dengan tagihan ({rupiah(bill.amount)}).",
+                       fields={"amount": [f"Jumlah harus sama dengan tagihan: {rupiah(bill.amount)}."]},
                        extra={"reason": "amount_mismatch"})
+    proof = attach_proof(bill) if attach_proof is not None else None
+    manual = actor is not None
     bill.status = "paid"
-    bill.paid_at = body["paid_at"]
-    bill.paid_amount = body["amount"]
-    bill.reference = body["reference"]
-    bill.channel = body.get("channel")
-    bill.confirmed_by = "gateway"
+    bill.paid_at = paid_at
+    bill.paid_amount = amount
+    bill.reference = reference
+    bill.channel = channel
+    bill.confirmed_by = "manual" if manual else "gateway"
+    bill.confirmed_by_id = actor.id if manual else None
+    bill.proof_document_id = proof.id if proof is not None else None
     db.session.flush()
     case = bill.case
-    events.record(case, "payment_received", actor_id=None, actor_role="bapenda",
-                  note=f"{bill.billing_code} · {rupiah(bill.amount)} · ref {bill.reference}",
-                  data={"billing_code": bill.billing_code, "amount": bill.amount, "reference": bill.reference,
-                        "paid_at": clock.iso(bill.paid_at), "channel": bill.channel})
+    actor_id = actor.id if manual else None
+    details = {"billing_code": bill.billing_code, "amount": bill.amount, "reference": bill.reference,
+               "paid_at": clock.iso(bill.paid_at), "channel": bill.channel,
+               "confirmed_by": bill.confirmed_by}
+    if proof is not None:
+        details["proof_document_id"] = proof.id
+    how = f"dikonfirmasi petugas ({bill.channel})" if manual else "dikonfirmasi Bapenda"
+    events.record(case, "payment_received", actor_id=actor_id, actor_role="petugas" if manual else "bapenda",
+                  note=f"{bill.billing_code} · {rupiah(bill.amount)} · ref {bill.reference} · {how}", data=details)
     from app.cases import service as cases
 
     cases.deliver_message(case, MESSAGE, {"billing_code": bill.billing_code, "amount": bill.amount,
                                           "paid_at": clock.iso(bill.paid_at), "reference": bill.reference,
-                                          "channel": bill.channel})
-    _log(raw, body, "accepted", 200, bill=bill, now=now)
-    return callback_view(bill, "accepted")
+                                          "channel": bill.channel, "confirmed_by": bill.confirmed_by},
+                          actor_id=actor_id)
+    security_event.send(None, kind="payment_confirmed", actor_id=actor_id, subject=f"bill:{bill.id}",
+                        detail={"billing_code": bill.billing_code, "amount": bill.amount,
+                                "channel": "manual" if manual else "gateway"}, ok=True)
+    return bill, "accepted"
 
 
 def callback_view(bill: Bill, status: str) -> dict:
@@ -206,24 +275,37 @@ def log_refusal(raw: bytes, error: AppError) -> PaymentLog:
                 note=error.message)
 
 
+def log_confirmation(body: dict, status: str, *, bill: Bill, now: datetime) -> PaymentLog:
+    """Keep an officer's confirmation in the payment log beside the gateway's callbacks."""
+    return _log(b"", body, status, 200, bill=bill, now=now)
+
+
 def _log(raw: bytes, body: dict | None, outcome: str, status: int, *, bill: Bill | None, now: datetime,
          note: str | None = None) -> PaymentLog:
-    payload = _jsonable(body) if body is not None else {"raw": raw[:LOG_PAYLOAD_LIMIT].decode("utf-8", "replace")}
-    code = (body or {}).get("billing_code")
-    reference = (body or {}).get("reference")
+    if body is not None:
+        payload = _jsonable(body)
+    else:
+        payload = {"raw": _no_nul(raw[:LOG_PAYLOAD_LIMIT].decode("utf-8", "replace"))}
+    code = _no_nul((body or {}).get("billing_code"))
+    reference = _no_nul((body or {}).get("reference"))
     amount = (body or {}).get("amount")
     entry = PaymentLog(received_at=now, bill_id=bill.id if bill else None,
                        billing_code=str(code)[:64] if code is not None else None,
                        reference=str(reference)[:64] if reference is not None else None,
                        amount=amount if isinstance(amount, int) and not isinstance(amount, bool) else None,
-                       outcome=outcome, status_code=status, note=note, payload=payload)
+                       outcome=outcome, status_code=status, note=_no_nul(note), payload=payload)
     db.session.add(entry)
     db.session.flush()
     return entry
 
 
+def _no_nul(value):
+    return value.replace("\x00", "\ufffd") if isinstance(value, str) else value
+
+
 def _jsonable(body: dict) -> dict:
-    text = json.dumps(body, default=str, ensure_ascii=False)
+    # PostgreSQL refuses NUL in text and JSON: a hostile body must still be logged, not end in a 500.
+    text = json.dumps(body, default=str, ensure_ascii=False).replace("\\u0000", "\\ufffd")
     if len(text) > LOG_PAYLOAD_LIMIT:
         return {"truncated": text[:LOG_PAYLOAD_LIMIT]}
     return json.loads(text)

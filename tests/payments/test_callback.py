@@ -55,6 +55,13 @@ def test_an_unknown_billing_code_is_404(client, ctx):
     assert response.status_code == 404
 
 
+def test_a_refused_body_holding_nul_characters_is_still_logged(client, ctx):
+    # PostgreSQL refuses NUL in text and JSON columns: the refusal must be logged, never end in a 500.
+    response = http.callback(client, _body(_bill(), billing_code="3200\u0000", reference="X\u0000Y", note="\u0000"))
+    assert response.status_code in (404, 422)
+    assert _outcomes()[-1] in ("not_found", "validation_error")
+
+
 def test_an_amount_other_than_the_bill_is_409_and_the_bill_stays_unpaid(client, ctx):
     bill = _bill()
     response = http.callback(client, _body(bill, amount=bill.amount - 1000))
