@@ -1,0 +1,72 @@
+"""Administrators' pages for accounts: find a user, change roles, groups and whether the account is active."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.extensions import db, login_manager
+
+from . import service
+from .models import ROLES
+
+bp = Blueprint("accounts_admin", __name__, url_prefix="/admin/pengguna")
+PER_PAGE = 50
+ROLE_LABELS = {"applicant": "Pemohon", "officer": "Petugas", "supervisor": "Supervisor", "analyst": "Analis proses",
+               "admin": "Administrator"}
+
+
+def admin_page(view: Callable) -> Callable:
+    """Administrators only (anonymous: login page; others: 403)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        if not current_user.has_role("admin"):
+            raise Forbidden("Halaman ini khusus administrator.")
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@bp.get("")
+@admin_page
+def users_page():
+    """Users by name or email and role."""
+    q = (request.args.get("q") or "").strip()
+    role = request.args.get("role") if request.args.get("role") in ROLES else None
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    items, total = service.list_users(q=q, role=role, page=page, per_page=PER_PAGE)
+    return render_template("accounts/admin_users.html", items=items, total=total, page=page,
+                           pages=max(1, -(-total // PER_PAGE)), q=q, role=role, role_labels=ROLE_LABELS,
+                           query={k: v for k, v in request.args.items() if k != "page" and v})
+
+
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
+@admin_page
+def edit_user(user_id: int):
+    """One user's roles, groups and active flag."""
+    user = service.get(user_id)
+    if user is None:
+        raise NotFound("Pengguna tidak ditemukan.")
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = request.form
+        try:
+            changed = service.change_access(user=user, actor=current_user._get_current_object(),
+                                            roles=form.getlist("roles"), groups=form.getlist("groups"),
+                                            active=form.get("active") == "1")
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = exc.fields
+            user = service.get(user_id)
+        else:
+            db.session.commit()
+            flash("Hak akses tersimpan." if changed else "Tidak ada perubahan.", "success")
+            return redirect(url_for("accounts_admin.edit_user", user_id=user_id))
+    return render_template("accounts/admin_user.html", user=user, groups=service.list_groups(), roles=ROLES,
+                           role_labels=ROLE_LABELS, errors=errors), (422 if errors else 200)
