@@ -1,0 +1,204 @@
+"""Engine overhead: ms per task completion of sip_apoteker through the service layer vs bare SpiffWorkflow.
+
+Service side: each case is drafted, given its documents and submitted (not timed), then every human task is
+completed with valid data as its group's demo officer (or the applicant) through `inbox.complete` and committed
+(timed, one completion = one HTTP request's work without HTTP): verification asks for a revision, the applicant
+returns it, verification passes, Dinas Kesehatan recommends, the head of division approves, the head of office
+signs and the permit is issued. Floor: the same BPMN files parsed by SpiffWorkflow, the same steps with the same
+data run in memory, with one full serializer round trip (serialize_json + deserialize_json) per completion.
+
+BENCH_PROFILE=1 writes a cProfile of the service-side completions to <workdir>/../engine-<db>.prof and prints
+the top functions.
+"""
+from __future__ import annotations
+
+import io
+import os
+import time
+
+from sqlalchemy import select
+
+SERVICE = "sip_apoteker"
+APPLICANT = "pemohon@demo.local"
+OFFICERS = {"verifikator": "loket@demo.local", "teknis_dinkes": "teknis.dinkes@demo.local",
+            "kabid": "kabid@demo.local", "penandatangan": "kadis@demo.local"}
+TARGET_RATIO = 2.0
+
+
+def _steps(sample_application, verdicts_ok, stra_revise) -> list[tuple[str, dict]]:
+    """The human steps of a case with one revision round, in order, with their form data."""
+    return [
+        ("verifikasi", {"verification_outcome": "revision", "verification_note": "STRA belum dilegalisir.",
+                        "document_verdicts": stra_revise}),
+        ("perbaikan", {"application": sample_application, "response_note": "STRA legalisir sudah diunggah."}),
+        ("verifikasi", {"verification_outcome": "complete", "verification_note": "Lengkap.",
+                        "document_verdicts": verdicts_ok}),
+        ("rekomendasi_dinkes", {"recommendation": "recommend", "recommendation_note": "Sarana layak."}),
+        ("persetujuan", {"approval_decision": "approve", "approval_note": "Setuju."}),
+        ("penandatanganan", {"signing_decision": "sign"}),
+    ]
+
+
+def _service_run(ctx, cases: int, profile: bool) -> tuple[list[float], list[float], list, dict]:
+    """Run `cases` cases to issuance; ms per completion, ms of the last (issuing) completions, steps, start."""
+    from app.accounts import service as accounts
+    from app.cases import service as cases_service
+    from app.cases.models import Case
+    from app.extensions import db
+    from app.inbox import service as inbox
+    from app.inbox.models import OPEN_STATES, Task
+    from tests.support.api import MINIMAL_PDF, MINIMAL_PNG
+    from tests.support.data import requirements, sample_application
+
+    app = ctx.create_app()
+    reqs = [r for r in requirements(SERVICE) if r["required"]]
+    ok = {r["key"]: {"verdict": "ok"} for r in reqs}
+    steps = _steps(sample_application(SERVICE), ok, {**ok, "stra": {"verdict": "revise", "note": "Buram."}})
+    times: list[float] = []
+    issuing: list[float] = []
+    starts: list[float] = []
+    profiler = None
+    if profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+    first_initial = None
+    statements: list[str] = []
+    counting = [False]
+    with app.app_context():
+        from sqlalchemy import event
+
+        def count(conn, cursor, statement, *args):
+            if counting[0]:
+                statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", count)
+        from app.accounts.models import User
+
+        applicant_id = accounts.get_by_email(APPLICANT).id
+        officer_ids = {g: accounts.get_by_email(e).id for g, e in OFFICERS.items()}
+        for n in range(cases + 1):  # case 0 warms caches (parsed specs, forms, calendar) and is not counted
+            applicant = db.session.get(User, applicant_id)
+            case = cases_service.create_draft(actor=applicant, service_key=SERVICE, data=sample_application(SERVICE))
+            for req in reqs:
+                content, name = (MINIMAL_PDF, "berkas.pdf") if ".pdf" in req["accept"] else (MINIMAL_PNG, "f.png")
+                cases_service.add_document(case=case, actor=applicant, requirement=req["key"],
+                                           stream=io.BytesIO(content), filename=f"{req['key']}-{name}")
+            db.session.commit()
+            t0 = time.perf_counter()
+            cases_service.submit(case=case, actor=applicant)
+            db.session.commit()
+            if n:
+                starts.append((time.perf_counter() - t0) * 1000)
+            case_id = case.id
+            if first_initial is None:
+                first_initial = {"case": {"id": case.id, "registration_number": case.registration_number,
+                                          "service": SERVICE},
+                                 "application": case.data, "documents": cases_service.document_refs(case),
+                                 "applicant": {"name": applicant.name, "email": applicant.email}}
+            for index, (bpmn_id, data) in enumerate(steps):
+                db.session.expire_all()  # every request starts from a fresh session
+                task = db.session.scalar(select(Task).where(Task.case_id == case_id, Task.bpmn_id == bpmn_id,
+                                                            Task.state.in_(OPEN_STATES)))
+                assert task is not None, f"no open {bpmn_id} task"
+                actor = db.session.get(User, applicant_id if task.group_key == "pemohon"
+                                       else officer_ids[task.group_key])
+                if profiler is not None and n:
+                    profiler.enable()
+                counting[0] = bool(n)
+                t0 = time.perf_counter()
+                inbox.complete(task=task, actor=actor, data=data)
+                db.session.commit()
+                elapsed = (time.perf_counter() - t0) * 1000
+                counting[0] = False
+                if profiler is not None and n:
+                    profiler.disable()
+                db.session.remove()
+                if n:
+                    times.append(elapsed)
+                    if index == len(steps) - 1:
+                        issuing.append(elapsed)
+            status = db.session.get(Case, case_id).status
+            assert status == "issued", status
+            db.session.remove()
+    completions = max(len(times), 1)
+    ctx.log(f"{len(statements) / completions:.1f} SQL statements per completion")
+    if profile:
+        from collections import Counter
+
+        for statement, times_seen in Counter(" ".join(s.split())[:150] for s in statements).most_common(12):
+            ctx.log(f"  {times_seen / completions:5.2f}x {statement}")
+    if profiler is not None:
+        import pstats
+
+        path = ctx.workdir.parent / f"engine-{ctx.database}.prof"
+        profiler.dump_stats(path)
+        stats = pstats.Stats(profiler)
+        stats.sort_stats("cumulative").print_stats(45)
+        stats.sort_stats("tottime").print_stats(25)
+        ctx.log(f"profile written to {path}")
+    with app.app_context():
+        db.engine.dispose()
+    return times, issuing, steps, {"initial": first_initial, "start_ms": starts}
+
+
+def _floor_run(ctx, cases: int, steps: list, initial: dict) -> list[float]:
+    """The same steps on bare SpiffWorkflow: ms per completion, with a full serializer round trip each."""
+    from pathlib import Path
+
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+    from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+    from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
+    from SpiffWorkflow.util.task import TaskState
+
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    parser = SpiffBpmnParser()
+    for name in ("sip_apoteker", "verifikasi_berkas", "rekomendasi_teknis", "persetujuan_penandatanganan"):
+        parser.add_bpmn_file(str(processes / f"{name}.bpmn"))
+    spec = parser.get_spec(SERVICE)
+    subprocesses = parser.get_subprocess_specs(SERVICE)
+    serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(SPIFF_CONFIG))
+    documents = initial["documents"]
+    times: list[float] = []
+    for n in range(cases + 1):
+        wf = BpmnWorkflow(spec, subprocesses)
+        wf.get_next_task(state=TaskState.READY).set_data(**initial)
+        wf.do_engine_steps()
+        state = serializer.serialize_json(wf)
+        for bpmn_id, data in steps:
+            t0 = time.perf_counter()
+            wf = serializer.deserialize_json(state)
+            ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == bpmn_id]
+            assert len(ready) == 1, (bpmn_id, [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY)])
+            task = ready[0]
+            task.set_data(**(data | {"documents": documents} if bpmn_id == "perbaikan" else data))
+            task.run()
+            wf.do_engine_steps()
+            state = serializer.serialize_json(wf)
+            if n:
+                times.append((time.perf_counter() - t0) * 1000)
+        assert wf.completed, "the bare workflow did not finish"
+    return times
+
+
+def run(ctx) -> list[dict]:
+    """Service-layer ms per task completion vs the bare-engine floor."""
+    cases = 4 if ctx.quick else 25
+    profile = os.environ.get("BENCH_PROFILE") == "1"
+    times, issuing, steps, info = _service_run(ctx, cases, profile)
+    floor = _floor_run(ctx, cases * 4, steps, info["initial"])
+    per_task = sum(times) / len(times)
+    floor_per_task = sum(floor) / len(floor)
+    others = [t for t in times if t not in issuing]
+    ctx.log(f"{len(times)} completions: mean {per_task:.2f} ms (median {ctx.median(times):.2f}, issuing step "
+            f"{sum(issuing) / len(issuing):.1f}, others {sum(others) / len(others):.2f}); "
+            f"submit {ctx.median(info['start_ms']):.1f} ms; floor {floor_per_task:.3f} ms")
+    return [
+        ctx.result("engine: bare SpiffWorkflow + serializer round trip, per task completion", floor_per_task,
+                   unit="ms", baseline=floor_per_task, target_ratio=1.0),
+        ctx.result("engine: service layer, persisted, per task completion (vs bare engine)", per_task,
+                   unit="ms", baseline=floor_per_task, target_ratio=TARGET_RATIO),
+        ctx.result("engine: service layer, steps before issuance, per completion (vs bare engine)",
+                   sum(others) / len(others), unit="ms", baseline=floor_per_task, target_ratio=TARGET_RATIO),
+    ]
