@@ -10,7 +10,7 @@ WEB_WORKERS ?= 2
 STAMP := $(VENV)/.requirements-installed
 NODE_STAMP := node_modules/.package-installed
 
-.PHONY: install assets run serve worker test test-fast lint bench clean-db
+.PHONY: install assets run serve worker test test-fast test-faults lint bench clean-db
 
 install: $(STAMP)
 
@@ -25,6 +25,20 @@ assets: $(NODE_STAMP)
 	rm -rf app/static/vendor/bpmn-js && cp -r node_modules/bpmn-js/dist app/static/vendor/bpmn-js
 	rm -rf app/static/vendor/dmn-js && cp -r node_modules/dmn-js/dist app/static/vendor/dmn-js
 	@mkdir -p app/static/vendor/chart.js && cp node_modules/chart.js/dist/chart.umd.min.js app/static/vendor/chart.js/
+	@mkdir -p app/static/vendor/swagger-ui && cp node_modules/swagger-ui-dist/{swagger-ui-bundle.js,swagger-ui.css,LICENSE,NOTICE} \
+	  app/static/vendor/swagger-ui/
+
+# Interface translations: Indonesian is the source language; compile the English catalog.
+MO := app/translations/en/LC_MESSAGES/messages.mo
+translations: $(MO)
+
+$(MO): app/translations/en/LC_MESSAGES/messages.po $(STAMP)
+	$(BIN)/pybabel -q compile -d app/translations
+
+# After adding or changing marked UI text: refresh the catalog, then translate the new entries.
+messages: install
+	$(BIN)/pybabel -q extract -F babel.cfg -k N_ --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel -q update -N --no-location -i app/translations/messages.pot -d app/translations
 
 $(NODE_STAMP): package.json
 	@if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; \
@@ -33,7 +47,7 @@ $(NODE_STAMP): package.json
 
 # Migrate, load the BPMN models, seed demo data on an empty database, then serve
 # the web app and the scheduler together (Ctrl-C stops both).
-run: install assets
+run: install assets translations
 	$(FLASK) db upgrade heads
 	$(FLASK) sync-processes
 	$(FLASK) seed-demo --if-empty
@@ -41,13 +55,18 @@ run: install assets
 	@echo "SatuPintu on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	@trap 'kill 0' INT TERM EXIT; \
 	  $(FLASK) worker run & \
-	  $(BIN)/gunicorn --bind $(HOST):$(PORT) --workers $(WEB_WORKERS) --threads 4 \
-	    --access-logfile - "wsgi:app"
+	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_WORKERS) \
+	    $(BIN)/gunicorn -c deploy/gunicorn.conf.py "wsgi:app"
 
-test: install assets
+test: install assets translations
 	$(BIN)/pytest
 
-test-fast: install
+# Fault injection (docs/DEPLOY.md): kill -9 of web and scheduler processes, and a PostgreSQL restart
+# (tests marked `faults`, skipped by `make test` because they restart the shared local server).
+test-faults: install
+	RUN_FAULTS=1 $(BIN)/pytest tests/faults -q
+
+test-fast: install translations
 	$(BIN)/pytest -x -q -m "not browser"
 
 lint: install

@@ -16,7 +16,7 @@ SPEC_CACHE = SpecCache()
 
 # Each domain attaches itself (blueprints, signal receivers) through its init_app(app).
 DOMAINS = ("accounts", "catalog", "cases", "inbox", "permits", "notifications", "sla", "surveys", "portal",
-           "modeler", "payments", "complaints", "standards", "dashboard")
+           "modeler", "payments", "complaints", "standards", "dashboard", "audit")
 
 
 def create_app(config: type[Config] | dict | None = None) -> Flask:
@@ -30,18 +30,19 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
 
-    from app.extensions import api, db, migrate
+    from app.extensions import db, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"),
                      render_as_batch=True, compare_type=True)
     _sqlite_pragmas(app)
 
-    from app.common import auth, errors, security
+    from app.common import auth, errors, i18n, openapi, security
 
     security.init_app(app)
+    i18n.init_app(app)
     auth.init_app(app)
-    api.init_app(app)
+    openapi.init_app(app)  # flask-smorest with the error responses and security of the spec
     errors.init_app(app)
 
     from app import models  # noqa: F401 - every table registered on the metadata
@@ -62,8 +63,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
 
     from app import cli
+    from app.common import load
 
     cli.init_app(app)
+    load.init_app(app)  # outermost: a refused request costs no app work
     return app
 
 

@@ -45,6 +45,7 @@ class Config:
     BILLING_CODE_ADAPTER = os.environ.get("BILLING_CODE_ADAPTER", "local")
     BILLING_CODE_PREFIX = os.environ.get("BILLING_CODE_PREFIX", "3200")  # e.g. the region code
     BILLING_CODE_FORMAT = os.environ.get("BILLING_CODE_FORMAT", "{prefix}{yy}{seq:07d}")  # + a Luhn check digit
+    SKRD_NUMBER_FORMAT = os.environ.get("SKRD_NUMBER_FORMAT", "973/{seq:05d}/SKRD/{year}")  # docs/PAYMENTS.md
     # Complaints (pengaduan): anonymous submissions per client address, and the channels shown in the catalog.
     COMPLAINT_RATE_LIMIT = os.environ.get("COMPLAINT_RATE_LIMIT", "5/hour")
     COMPLAINT_CONTACT = os.environ.get("COMPLAINT_CONTACT",
@@ -89,6 +90,13 @@ class Config:
     SLA_MAX_PAUSES = _env_int("SLA_MAX_PAUSES", 2)
     SLA_DIGEST_HOUR = _env_int("SLA_DIGEST_HOUR", 7)
     SLA_JOB_BATCH = _env_int("SLA_JOB_BATCH", 200)
+    # Load shedding per web process (app/common/load.py, docs/DEPLOY.md): requests running at once, how
+    # many may wait for a slot and for how long; beyond that 503 + Retry-After. 0 in-flight turns it off.
+    LOAD_MAX_IN_FLIGHT = _env_int("LOAD_MAX_IN_FLIGHT", 4)
+    LOAD_MAX_WAITING = _env_int("LOAD_MAX_WAITING", 24)
+    LOAD_MAX_WAIT_MS = _env_int("LOAD_MAX_WAIT_MS", 2000)
+    LOAD_RETRY_AFTER_SECONDS = _env_int("LOAD_RETRY_AFTER_SECONDS", 5)
+    LOAD_SHED_EXEMPT = os.environ.get("LOAD_SHED_EXEMPT", "/healthz,/static/")  # path prefixes never refused
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")  # e.g. redis://host:6379
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no")
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
@@ -96,6 +104,9 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") in ("1", "true", "yes")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto to trust (nginx on the host: 1). With 0,
+    # every client behind a proxy shares the proxy's address: one rate-limit bucket, one address in the log.
+    TRUSTED_PROXY_HOPS = _env_int("TRUSTED_PROXY_HOPS", 0)
     WTF_CSRF_CHECK_DEFAULT = False  # checked in app.common.security, skipping bearer-token API calls
     LANGUAGES = ("id", "en")
     TESTING = False
@@ -120,5 +131,6 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = True
     SCRIPT_TIME_LIMIT_SECONDS = 0.5
     RATELIMIT_ENABLED = False  # the suite logs in far more often than a person; tests/common enables it
+    LOAD_MAX_IN_FLIGHT = 0  # no load shedding; tests/common/test_load_shedding.py turns it on
     # One development CA per machine for test runs, outside the project's instance folder.
     SIGNING_DEV_DIR = str(Path(tempfile.gettempdir()) / "satupintu-test-signing")

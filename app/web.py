@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from app.accounts import service as accounts
@@ -35,17 +36,18 @@ def login():
             user = accounts.authenticate(request.form.get("email", ""), request.form.get("password", ""))
         except accounts.AccountLocked as exc:
             db.session.commit()
-            error = (f"Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun dikunci sementara. "
-                     f"Coba lagi dalam {exc.minutes} menit, atau atur ulang kata sandi.")
+            error = _("Terlalu banyak percobaan masuk yang gagal. Demi keamanan, akun dikunci sementara. "
+                      "Coba lagi dalam %(minutes)s menit, atau atur ulang kata sandi.", minutes=exc.minutes)
             return render_template("login.html", error=error), 429
         if user is None:
             db.session.commit()  # keep the failure count
-            error = "Email atau kata sandi salah."
+            error = _("Email atau kata sandi salah.")
         else:
             login_user(user)
             db.session.commit()
             target = request.args.get("next") or ""
-            if not target.startswith("/") or target.startswith("//"):
+            # a local path only; browsers read "//host" and "/\host" as another site
+            if not target.startswith("/") or target.startswith("//") or "\\" in target:
                 target = url_for("web.index")
             return redirect(target)
     return render_template("login.html", error=error), (401 if error else 200)
@@ -55,7 +57,8 @@ def login():
 def logout():
     """Log out."""
     logout_user()
-    flash("Anda telah keluar.")
+    db.session.commit()  # the security log's logout event
+    flash(_("Anda telah keluar."))
     return redirect(url_for("web.index"))
 
 
@@ -71,7 +74,7 @@ def track_page():
         try:
             result = cases.track(number)
         except NotFound:
-            error = "Nomor registrasi tidak ditemukan."
+            error = _("Nomor registrasi tidak ditemukan.")
     return render_template("track.html", number=number, result=result, error=error), (404 if error else 200)
 
 

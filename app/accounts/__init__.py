@@ -2,11 +2,24 @@
 
 
 def init_app(app) -> None:
-    """Register the accounts API and pages."""
+    """Register the accounts API and pages, and log every logout."""
+    from flask_login import user_logged_out
+
     from app.extensions import api
 
+    from .admin_views import bp as admin_pages
     from .api import bp
     from .views import bp as pages
 
     api.register_blueprint(bp)
     app.register_blueprint(pages)
+    app.register_blueprint(admin_pages)
+    user_logged_out.connect(_on_logged_out, weak=False)
+
+
+def _on_logged_out(sender, user=None, **kwargs) -> None:
+    """Flask-Login's logout signal, passed on as a security event."""
+    from app.common.signals import security_event
+
+    if user is not None and getattr(user, "id", None) is not None:
+        security_event.send(None, kind="logout", actor_id=user.id, subject=f"user:{user.id}", ok=True, detail={})

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from app.common.auth import require_user
 from app.common.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from app.common.openapi import errors, public
 from app.extensions import db, limiter
 
 from . import service
@@ -14,6 +15,7 @@ from .schemas import (
     PasswordResetRequestSchema,
     ProfileSchema,
     RegisterSchema,
+    StatusSchema,
     TokenOnlySchema,
     TokenRequestSchema,
     TokenResponseSchema,
@@ -33,10 +35,12 @@ def user_view(user) -> dict:
 @limiter.limit("20/minute")
 @bp.arguments(TokenRequestSchema)
 @bp.response(200, TokenResponseSchema)
+@public
+@errors(401, 429)
 def issue_token(args):
     """Exchange email and password for a bearer token."""
     try:
-        user = service.authenticate(args["email"], args["password"])
+        user = service.authenticate(args["email"], args["password"], channel="api")
     except service.AccountLocked as exc:
         db.session.commit()
         raise TooManyRequests(f"Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
@@ -52,6 +56,7 @@ def issue_token(args):
 @bp.post("/auth/register")
 @bp.arguments(RegisterSchema)
 @bp.response(201, UserSchema)
+@public
 def register(args):
     """Create an applicant account (email verification required before submitting)."""
     if service.get_by_email(args["email"]) is not None:
@@ -68,6 +73,7 @@ def register(args):
 @bp.post("/auth/verify-email")
 @bp.arguments(TokenOnlySchema)
 @bp.response(200, UserSchema)
+@public
 def verify_email(args):
     """Verify the email address with the token from the mailed link."""
     user = service.verify_email(args["token"])
@@ -80,7 +86,8 @@ def verify_email(args):
 
 @bp.post("/auth/verify-email/resend")
 @bp.arguments(PasswordResetRequestSchema)
-@bp.response(202)
+@bp.response(202, StatusSchema)
+@public
 def resend_verification(args):
     """Mail the verification link again (always 202)."""
     user = service.get_by_email(args["email"])
@@ -92,7 +99,8 @@ def resend_verification(args):
 
 @bp.post("/auth/password-reset")
 @bp.arguments(PasswordResetRequestSchema)
-@bp.response(202)
+@bp.response(202, StatusSchema)
+@public
 def password_reset(args):
     """Request a password reset link (always 202: no account enumeration)."""
     service.request_password_reset(args["email"], base_url=request.host_url)
@@ -102,7 +110,8 @@ def password_reset(args):
 
 @bp.post("/auth/password-reset/confirm")
 @bp.arguments(PasswordResetConfirmSchema)
-@bp.response(200)
+@bp.response(200, StatusSchema)
+@public
 def password_reset_confirm(args):
     """Set a new password with the token from the mailed link."""
     user = service.reset_password(args["token"], args["password"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import CreatedAtMixin
@@ -40,6 +40,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     """Anyone who logs in: applicants, officers, supervisors, analysts, admins."""
 
     __tablename__ = "users"
+    __table_args__ = (  # substring search on names (PostgreSQL with pg_trgm; migration 0014)
+        Index("ix_users_name_trgm", text("lower(name) gin_trgm_ops"), postgresql_using="gin")
+        .ddl_if(dialect="postgresql"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))

@@ -42,6 +42,10 @@ class PasswordResetConfirmSchema(BaseSchema):
     password = fields.String(required=True, validate=validate.Length(min=8, max=256))
 
 
+class StatusSchema(BaseSchema):
+    status = fields.String(metadata={"description": "accepted (202) or ok"})
+
+
 class TokenOnlySchema(BaseSchema):
     token = fields.String(required=True)
 

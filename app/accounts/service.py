@@ -8,9 +8,12 @@ from datetime import timedelta
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.common import clock
+from app.common.signals import security_event
 from app.extensions import db
 
 from .models import ApiToken, Group, User, UserRole
@@ -65,25 +68,46 @@ class AccountLocked(Exception):
         self.minutes = minutes
 
 
-def authenticate(email: str, password: str) -> User | None:
+def _login_subject(user: User | None, email: str) -> str:
+    """The account a login names: its id, or a keyed digest of the typed email (never the email)."""
+    if user is not None:
+        return f"user:{user.id}"
+    from app.audit.service import identifier_digest
+
+    return f"login:{identifier_digest(email)}"
+
+
+def authenticate(email: str, password: str, *, channel: str = "page") -> User | None:
     """The active user with these credentials, or None; repeated failures lock the account for a while.
 
-    Failures are written to the user row: the caller commits even when the login fails.
+    Failures are written to the user row and the security log: the caller commits even when the
+    login fails. `channel` names the way in ("page", "api") for the log.
     """
     user = get_by_email(email)
     now = clock.now()
+    subject = _login_subject(user, email)
     if user is not None and user.locked_until is not None and user.locked_until > now:
         verify_password(None, password)  # same work as a normal attempt
+        security_event.send(None, kind="login", actor_id=None, subject=subject, ok=False,
+                            detail={"channel": channel, "reason": "locked"})
         raise AccountLocked(max(1, int((user.locked_until - now).total_seconds() // 60) + 1))
     if verify_password(user, password) and user is not None and user.is_active:
         user.failed_logins = 0
         user.locked_until = None
+        security_event.send(None, kind="login", actor_id=user.id, subject=subject, ok=True,
+                            detail={"channel": channel})
         return user
+    reason = "inactive" if user is not None and not user.is_active and user.password_hash else "bad_credentials"
+    security_event.send(None, kind="login", actor_id=None, subject=subject, ok=False,
+                        detail={"channel": channel, "reason": reason})
     if user is not None:
         user.failed_logins = (user.failed_logins or 0) + 1
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
+            user.locked_until = now + timedelta(minutes=minutes)
             user.failed_logins = 0
+            security_event.send(None, kind="login_locked", actor_id=None, subject=subject, ok=False,
+                                detail={"channel": channel, "minutes": minutes})
     return None
 
 
@@ -157,7 +181,11 @@ def issue_token(user: User) -> str:
 
 def user_for_token(token: str) -> User | None:
     """The user of a valid, unexpired, unrevoked bearer token."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    # One round trip: every API request starts here (user, roles and groups joined, not selectin-loaded).
+    owner = joinedload(ApiToken.user)
+    query = (select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
+             .options(owner.joinedload(User.role_rows), owner.joinedload(User.groups)))
+    row = db.session.scalars(query).unique().first()
     if row is None or row.revoked_at is not None or row.expires_at <= clock.now() or not row.user.is_active:
         return None
     return row.user
@@ -184,6 +212,8 @@ def _password_stamp(user: User) -> int:
 def request_password_reset(email: str, *, base_url: str) -> None:
     """Mail a signed, expiring reset link when the account exists; say nothing either way."""
     user = get_by_email(email)
+    security_event.send(None, kind="password_reset_requested", actor_id=None, subject=_login_subject(user, email),
+                        ok=user is not None and user.is_active, detail={})
     if user is None or not user.is_active:
         return
     token = _reset_serializer().dumps({"uid": user.id, "stamp": _password_stamp(user)})
@@ -205,6 +235,8 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None or payload.get("stamp") != _password_stamp(user):
         return None  # used once already: the password (and its stamp) changed
     set_password(user, new_password)
+    security_event.send(None, kind="password_changed", actor_id=user.id, subject=f"user:{user.id}", ok=True,
+                        detail={"via": "reset_link"})
     return user
 
 
@@ -215,9 +247,9 @@ def password_problems(password: str) -> list[str]:
     """Why a password is too weak (empty list when acceptable)."""
     problems = []
     if len(password) < 8:
-        problems.append("Minimal 8 karakter.")
+        problems.append(_("Minimal 8 karakter."))
     if not any(c.isalpha() for c in password) or not any(c.isdigit() for c in password):
-        problems.append("Harus mengandung huruf dan angka.")
+        problems.append(_("Harus mengandung huruf dan angka."))
     return problems
 
 
@@ -256,3 +288,68 @@ def update_profile(user: User, *, name: str, phone: str | None, nik: str | None,
     """Change the applicant's own profile data."""
     user.name, user.phone, user.nik, user.address = name, phone, nik, address
     return user
+
+
+# -- administration of accounts --------------------------------------------------------------
+
+
+def list_users(*, q: str = "", role: str | None = None, page: int = 1, per_page: int = 50) -> tuple[list[User], int]:
+    """Users by name or email fragment and role, by id."""
+    query = select(User)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        query = query.where(func.lower(User.email).like(like) | func.lower(User.name).like(like))
+    if role:
+        query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.order_by(User.id).limit(per_page).offset((page - 1) * per_page)))
+    return items, total
+
+
+def change_access(*, user: User, actor: User, roles: list[str], groups: list[str], active: bool) -> list[str]:
+    """An administrator sets a user's roles, groups and active flag; each change goes to the security log.
+
+    Returns what changed ("roles", "groups", "active"). Administrators cannot take away their own
+    admin role or deactivate themselves, so an office never locks itself out.
+    """
+    from app.common.errors import ValidationFailed
+
+    from .models import ROLES
+
+    unknown = sorted(set(roles) - set(ROLES))
+    known_groups = {g.key for g in list_groups()}
+    errors: dict[str, list[str]] = {}
+    if unknown:
+        errors["roles"] = [f"Peran tidak dikenal: {', '.join(unknown)}."]
+    if not roles:
+        errors["roles"] = ["Pilih minimal satu peran."]
+    if set(groups) - known_groups:
+        errors["groups"] = ["Kelompok tidak dikenal."]
+    if user.id == actor.id and ("admin" not in roles or not active):
+        errors["roles"] = ["Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."]
+    if errors:
+        raise ValidationFailed(fields=errors)
+    changed = []
+    old_roles, new_roles = user.roles, sorted(set(roles))
+    if old_roles != new_roles:
+        user.role_rows = [UserRole(role=r) for r in new_roles]
+        changed.append("roles")
+        security_event.send(None, kind="roles_changed", actor_id=actor.id, subject=f"user:{user.id}", ok=True,
+                            detail={"old": old_roles, "new": new_roles})
+    old_groups, new_groups = user.group_keys, sorted(set(groups))
+    if old_groups != new_groups:
+        user.groups = [ensure_group(g) for g in new_groups]
+        changed.append("groups")
+        security_event.send(None, kind="groups_changed", actor_id=actor.id, subject=f"user:{user.id}", ok=True,
+                            detail={"old": old_groups, "new": new_groups})
+    if user.is_active_account != active:
+        user.is_active_account = active
+        changed.append("active")
+        if not active:  # a deactivated account's tokens stop working at once
+            for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
+                                                                   ApiToken.revoked_at.is_(None))):
+                token.revoked_at = clock.now()
+        security_event.send(None, kind="account_status_changed", actor_id=actor.id, subject=f"user:{user.id}",
+                            ok=True, detail={"active": active})
+    db.session.flush()
+    return changed

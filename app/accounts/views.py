@@ -4,8 +4,10 @@ from __future__ import annotations
 import re
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
+from app.common.signals import security_event
 from app.extensions import db
 
 from . import service, tokens
@@ -19,15 +21,15 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 def _profile_errors(form, *, require_email: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if len(form.get("name", "").strip()) < 2:
-        errors["name"] = "Nama wajib diisi."
+        errors["name"] = _("Nama wajib diisi.")
     if require_email and not EMAIL.match(form.get("email", "").strip()):
-        errors["email"] = "Alamat email tidak valid."
+        errors["email"] = _("Alamat email tidak valid.")
     nik = form.get("nik", "").strip()
     if nik and not NIK.match(nik):
-        errors["nik"] = "NIK harus 16 digit angka."
+        errors["nik"] = _("NIK harus 16 digit angka.")
     phone = form.get("phone", "").strip()
     if phone and not PHONE.match(phone):
-        errors["phone"] = "Nomor HP tidak valid (contoh: 081234567890)."
+        errors["phone"] = _("Nomor HP tidak valid (contoh: 081234567890).")
     return errors
 
 
@@ -42,7 +44,7 @@ def register():
         if problems:
             errors["password"] = " ".join(problems)
         elif form.get("password") != form.get("password2"):
-            errors["password2"] = "Konfirmasi kata sandi tidak sama."
+            errors["password2"] = _("Konfirmasi kata sandi tidak sama.")
         if not errors and service.get_by_email(form["email"]) is not None:
             # Same answer as success: no account enumeration. The owner gets a reminder instead.
             existing = service.get_by_email(form["email"])
@@ -101,7 +103,7 @@ def reset_password(token: str):
         if problems:
             errors["password"] = " ".join(problems)
         elif request.form.get("password") != request.form.get("password2"):
-            errors["password2"] = "Konfirmasi kata sandi tidak sama."
+            errors["password2"] = _("Konfirmasi kata sandi tidak sama.")
         else:
             user = service.reset_password(token, request.form["password"])
             if user is None:
@@ -109,7 +111,7 @@ def reset_password(token: str):
                 return render_template("accounts/message.html", title="Tautan tidak berlaku",
                                        message="Tautan atur ulang tidak sah, sudah dipakai, atau kedaluwarsa."), 400
             db.session.commit()
-            flash("Kata sandi baru tersimpan. Silakan masuk.")
+            flash(_("Kata sandi baru tersimpan. Silakan masuk."))
             return redirect(url_for("web.login"))
     return render_template("accounts/reset.html", errors=errors), (422 if errors else 200)
 
@@ -127,7 +129,7 @@ def profile():
                                    nik=f.get("nik", "").strip() or None,
                                    address=f.get("address", "").strip() or None)
             db.session.commit()
-            flash("Profil tersimpan.")
+            flash(_("Profil tersimpan."))
             return redirect(url_for("accounts.profile"))
     return render_template("accounts/profile.html", errors=errors), (422 if errors else 200)
 
@@ -143,6 +145,8 @@ def magic_link(token: str):
                                        "atau gunakan kode 6 digit dari SMS/WhatsApp.",
                                link=url_for("accounts.magic_code"), link_label="Masukkan kode"), 400
     login_user(link.user)
+    security_event.send(None, kind="login", actor_id=link.user.id, subject=f"user:{link.user.id}", ok=True,
+                        detail={"channel": "magic_link", "case_id": link.case_id})
     db.session.commit()
     return redirect(f"/permohonan/{link.case_id}")
 
@@ -156,10 +160,14 @@ def magic_code():
 
         case = cases.get_by_registration((request.form.get("nomor") or "").strip().upper())
         link = tokens.use_magic_code(case_id=case.id, code=request.form.get("kode", "")) if case else None
+        if case is not None:
+            security_event.send(None, kind="login", actor_id=link.user.id if link else None,
+                                subject=f"user:{case.applicant_id}", ok=link is not None,
+                                detail={"channel": "magic_code", "case_id": case.id})
         db.session.commit()
         if link is not None:
             login_user(link.user)
             db.session.commit()
             return redirect(f"/permohonan/{link.case_id}")
-        error = "Nomor registrasi atau kode salah, atau kode sudah tidak berlaku."
+        error = _("Nomor registrasi atau kode salah, atau kode sudah tidak berlaku.")
     return render_template("accounts/magic_code.html", error=error), (422 if error else 200)

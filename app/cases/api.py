@@ -8,6 +8,7 @@ from app.accounts import service as accounts
 from app.common import clock
 from app.common.auth import require_user, roles_required
 from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.common.openapi import errors, multipart_body, public
 from app.common.transaction import transactional
 from app.extensions import limiter
 
@@ -19,6 +20,7 @@ from .schemas import (
     CaseSchema,
     CaseUpdateSchema,
     DocumentSchema,
+    DocumentUploadSchema,
     ReusableListSchema,
     ReuseSchema,
     TrackSchema,
@@ -52,6 +54,7 @@ def list_cases(args):
 @bp.post("/cases")
 @bp.arguments(CaseCreateSchema)
 @bp.response(201, CaseSchema)
+@errors(404)
 @transactional(idempotent=True)
 def create_case(args):
     """Start an application as a draft (officers may enter one for an applicant: jemput bola)."""
@@ -94,6 +97,7 @@ def _require_owner(user, case) -> None:
 
 
 @bp.post("/cases/<int:case_id>/documents")
+@multipart_body(DocumentUploadSchema)
 @bp.response(201, DocumentSchema)
 @transactional(idempotent=True)
 def upload_document(case_id: int):
@@ -139,6 +143,11 @@ def reuse_document(args, case_id: int):
 
 
 @bp.get("/cases/<int:case_id>/documents/<int:document_id>")
+@bp.doc(parameters=[{"in": "query", "name": "inline", "required": False, "schema": {"type": "string", "enum": ["1"]},
+                     "description": "1: show a PDF or image inline instead of as an attachment"}],
+        responses={"200": {"description": "The file", "content": {
+            ct: {"schema": {"type": "string", "format": "binary"}}
+            for ct in ("application/pdf", "image/jpeg", "image/png")}}})
 def download_document(case_id: int, document_id: int):
     """Download a document of a case the caller may see (always as an attachment)."""
     user = require_user()
@@ -206,6 +215,8 @@ def retry_case(case_id: int):
 @bp.get("/track/<path:registration_number>")
 @limiter.limit("60/minute")
 @bp.response(200, TrackSchema)
+@public
+@errors(429)
 def track(registration_number: str):
     """Public tracking by registration number: nothing personal."""
     return service.track(registration_number)

@@ -19,6 +19,11 @@ class Case(CreatedAtMixin, db.Model):
         Index("ix_cases_applicant_created", "applicant_id", "created_at"),
         Index("ix_cases_status_service", "status", "service_key"),
         Index("ix_cases_next_timer_at", "next_timer_at"),
+        # Substring search on registration numbers (PostgreSQL with pg_trgm; migration 0014).
+        Index("ix_cases_registration_number_trgm", "registration_number", postgresql_using="gin",
+              postgresql_ops={"registration_number": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        Index("ix_cases_registration_number_pattern", "registration_number",
+              postgresql_ops={"registration_number": "text_pattern_ops"}).ddl_if(dialect="postgresql"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     registration_number: Mapped[str | None] = mapped_column(String(32), unique=True)

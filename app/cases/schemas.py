@@ -1,13 +1,14 @@
 """API schemas of cases."""
+from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema, list_schema
+from app.common.schemas import ID_RANGE, PAGE_RANGE, BaseSchema, list_schema
 
 
 class CaseCreateSchema(BaseSchema):
     service = fields.String(required=True, validate=validate.Length(min=1, max=64))
     data = fields.Dict(load_default=dict)
-    applicant_id = fields.Integer(load_default=None)
+    applicant_id = fields.Integer(load_default=None, validate=ID_RANGE)
 
 
 class CaseUpdateSchema(BaseSchema):
@@ -18,7 +19,7 @@ class CaseListArgsSchema(BaseSchema):
     mine = fields.Boolean(load_default=True)
     status = fields.String(load_default=None)
     service = fields.String(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -26,12 +27,19 @@ class WithdrawSchema(BaseSchema):
     reason = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
-class StepSchema(Schema):
+class CaseStepSchema(Schema):
     task_id = fields.String()
     name = fields.String()
     group = fields.String()
     assignee = fields.String(allow_none=True)
     due_at = fields.String(allow_none=True)
+
+
+class DocumentUploadSchema(Schema):
+    """The multipart body of a document upload (documented; the view reads request.form/files)."""
+
+    requirement = fields.String(required=True, metadata={"description": "the requirement key, e.g. ktp"})
+    file = Upload(required=True, metadata={"description": "PDF, JPEG or PNG"})
 
 
 class HistorySchema(Schema):
@@ -81,7 +89,7 @@ class CaseSchema(Schema):
     due_at = fields.String(allow_none=True)
     estimated_completion = fields.String(allow_none=True)
     completed_at = fields.String(allow_none=True)
-    current_steps = fields.List(fields.Nested(StepSchema))
+    current_steps = fields.List(fields.Nested(CaseStepSchema))
     history = fields.List(fields.Nested(HistorySchema))
     documents = fields.List(fields.Nested(DocumentSchema))
     outstanding = fields.List(fields.Dict())
@@ -119,7 +127,7 @@ class TrackSchema(Schema):
 
 
 class ReuseSchema(BaseSchema):
-    document_id = fields.Integer(required=True)
+    document_id = fields.Integer(required=True, validate=ID_RANGE)
 
 
 class ReusableDocumentSchema(DocumentSchema):

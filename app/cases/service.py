@@ -12,6 +12,7 @@ from app.catalog import service as catalog
 from app.catalog.models import Service
 from app.common import clock, signals
 from app.common.errors import Conflict, NotFound, ValidationFailed
+from app.common.i18n import N_
 from app.common.sequences import next_value
 from app.engine import UnexpectedMessage
 from app.extensions import db
@@ -24,18 +25,18 @@ EDITABLE_STATUSES = ("draft",)
 OPEN_STATUSES = ("submitted", "in_review", "waiting_applicant", "waiting_agency", "waiting_payment", "approved",
                  "incident")
 STATUS_LABELS = {
-    "draft": "Draf (belum diajukan)",
-    "submitted": "Menunggu verifikasi berkas oleh petugas",
-    "in_review": "Sedang diproses petugas",
-    "waiting_applicant": "Perlu perbaikan dari Anda",
-    "waiting_agency": "Menunggu rekomendasi teknis dinas terkait",
-    "waiting_payment": "Menunggu pembayaran retribusi",
-    "approved": "Disetujui",
-    "issued": "Izin telah terbit",
-    "rejected": "Ditolak",
-    "withdrawn": "Dibatalkan oleh pemohon",
-    "expired": "Ditutup karena melewati batas waktu",
-    "incident": "Sedang ditangani petugas (gangguan teknis)",
+    "draft": N_("Draf (belum diajukan)"),
+    "submitted": N_("Menunggu verifikasi berkas oleh petugas"),
+    "in_review": N_("Sedang diproses petugas"),
+    "waiting_applicant": N_("Perlu perbaikan dari Anda"),
+    "waiting_agency": N_("Menunggu rekomendasi teknis dinas terkait"),
+    "waiting_payment": N_("Menunggu pembayaran retribusi"),
+    "approved": N_("Disetujui"),
+    "issued": N_("Izin telah terbit"),
+    "rejected": N_("Ditolak"),
+    "withdrawn": N_("Dibatalkan oleh pemohon"),
+    "expired": N_("Ditutup karena melewati batas waktu"),
+    "incident": N_("Sedang ditangani petugas (gangguan teknis)"),
 }
 
 
@@ -132,10 +133,14 @@ def uploads_open(case: Case) -> bool:
 def add_document(*, case: Case, actor: User, requirement: str, stream, filename: str) -> Document:
     """Store an upload for a requirement; a newer file supersedes the previous one (kept as a version)."""
     req = check_upload_allowed(case, requirement)
-    max_mb = req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]
     stored = storage.store(stream, filename=filename, accept=req.get("accept") or [],
-                           max_bytes=int(float(max_mb) * 1024 * 1024))
+                           max_bytes=upload_max_bytes(req))
     return attach_document(case=case, actor=actor, requirement=requirement, stored=stored, filename=filename)
+
+
+def upload_max_bytes(req: dict) -> int:
+    """The size limit of a requirement's file: its own `max_mb`, else MAX_UPLOAD_MB."""
+    return int(float(req.get("max_mb") or current_app.config["MAX_UPLOAD_MB"]) * 1024 * 1024)
 
 
 def check_upload_allowed(case: Case, requirement: str) -> dict:

@@ -56,14 +56,23 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def type_not_allowed_message(ext: str, allowed: list[str]) -> str:
+    """The message for a file type outside the allow-list (pages reuse it for their pre-check)."""
+    return f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. Gunakan: {', '.join(allowed)}."
+
+
+def too_large_message(max_bytes: int) -> str:
+    """The message for a file over the size limit (pages reuse it for their pre-check)."""
+    return f"Berkas melebihi batas {max_bytes // (1024 * 1024)} MB."
+
+
 def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int) -> StoredFile:
     """Stream an upload to storage, enforcing the size limit and the content type allow-list."""
     ext = os.path.splitext(filename or "")[1].lower()
     allowed = [a.lower() for a in accept] if accept else list(CONTENT_TYPES)
     if ext not in allowed or ext not in CONTENT_TYPES:
-        raise UnsupportedMediaType(
-            f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. Gunakan: {', '.join(allowed)}.",
-            fields={"file": ["Jenis berkas tidak diizinkan."]})
+        raise UnsupportedMediaType(type_not_allowed_message(ext, allowed),
+                                   fields={"file": ["Jenis berkas tidak diizinkan."]})
     key = secrets.token_hex(16)
     target = path_for(key)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -79,8 +88,7 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise PayloadTooLarge(f"Berkas melebihi batas {max_bytes // (1024 * 1024)} MB.",
-                                          fields={"file": ["Berkas terlalu besar."]})
+                    raise PayloadTooLarge(too_large_message(max_bytes), fields={"file": ["Berkas terlalu besar."]})
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]
                 digest.update(chunk)
@@ -93,6 +101,9 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
         if actual != CONTENT_TYPES[ext]:
             raise UnsupportedMediaType("Isi berkas tidak sesuai dengan jenisnya.",
                                        fields={"file": [f"Isi berkas bukan {ext}."]})
+        from .upload_checks import check
+
+        check(tmp, actual)  # PDF and image bombs, before anyone opens the file
         os.replace(tmp, target)
     except BaseException:
         tmp.unlink(missing_ok=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from app.catalog import service as catalog
 from app.common import clock, signals
@@ -155,18 +156,20 @@ def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime
 
 def _sync_tasks(case: Case, run: WorkflowRun, now: datetime) -> None:
     ready = {t.id: t for t in run.human_tasks()}
+    # The case is in the session already: do not join it (and its applicant, service) into every row again.
     rows = {t.id: t for t in db.session.scalars(
-        select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES)))}
+        select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES)))}
     for task_id, row in rows.items():
         if task_id not in ready:
             row.state = "cancelled"
             row.completed_at = now
             events.record(case, "task_cancelled", step=row.name, bpmn_id=row.bpmn_id, actor_id=None)
             signals.task_closed.send(case, case=case, task=row, outcome="cancelled", actor_id=None)
+    new_ids = [task_id for task_id in ready if task_id not in rows]
+    # Completed rows of re-entered task ids stay as they are: one query for all of them.
+    closed = set(db.session.scalars(select(Task.id).where(Task.id.in_(new_ids)))) if new_ids else set()
     for task_id, human in ready.items():
-        if task_id in rows:
-            continue
-        if db.session.get(Task, task_id) is not None:  # completed row of a re-entered task id
+        if task_id in rows or task_id in closed:
             continue
         sla_days = human.properties.get(P.SLA_WORKING_DAYS)
         sla_int = int(sla_days) if sla_days and sla_days.strip().isdigit() else None

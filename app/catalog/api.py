@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask_smorest import Blueprint
 
+from app.common.openapi import public
+
 from . import service
 from .schemas import ServiceDetailSchema, ServiceListSchema
 
@@ -18,6 +20,7 @@ def service_view(svc) -> dict:
 
 @bp.get("/services")
 @bp.response(200, ServiceListSchema)
+@public
 def list_services():
     """Services open to applicants."""
     items = [service_view(s) for s in service.list_public()]
@@ -26,6 +29,7 @@ def list_services():
 
 @bp.get("/services/<key>")
 @bp.response(200, ServiceDetailSchema)
+@public
 def get_service(key: str):
     """One service with its application form."""
     svc = service.get(key)

@@ -29,6 +29,8 @@ def init_app(app: Flask) -> None:
             return None
         if user is None or user.get_id() != session_id:  # password changed since login
             return None
+        if not user.is_active:  # deactivated by an administrator since login
+            return None
         return user
 
     @login_manager.request_loader
@@ -62,6 +64,19 @@ def init_app(app: Flask) -> None:
             if bearer_token() or "_user_id" not in _session_keys():
                 return None
         csrf.protect()
+        return None
+
+    @app.before_request
+    def login_before_input():
+        # An anonymous call to an API operation that needs a login is 401 before its input is
+        # validated (API.md): an invalid body must not turn "who are you?" into a 422.
+        if not request.path.startswith("/api/") or request.endpoint is None:
+            return None
+        documented = getattr(app.view_functions.get(request.endpoint), "_apidoc", None)
+        if documented is None or "security" in documented.get("manual_doc", {}):
+            return None  # not an operation of the spec, or public / open to anonymous callers
+        if not current_user.is_authenticated:
+            raise Unauthorized()
         return None
 
 

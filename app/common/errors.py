@@ -119,6 +119,12 @@ _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "
 def init_app(app: Flask) -> None:
     """Register the handlers (after flask-smorest, so ours win)."""
 
+    @app.before_request
+    def refuse_nul_in_path():
+        # No row is named with a NUL character, and databases refuse it in a query: answer 404 up front.
+        if "\x00" in request.path:
+            raise NotFound()
+
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
         return _respond(exc.status, exc.code, exc.message, exc.fields, exc.headers, **exc.extra)

@@ -15,6 +15,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
+    if hops:  # the client's address, not the proxy's, for rate limits and the security log
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
 
     @app.after_request
     def security_headers(response):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from app.common.auth import require_user
+from app.common.openapi import errors, optional_login
 from app.common.transaction import transactional
 from app.extensions import limiter
 
@@ -33,6 +34,8 @@ def _caller():
 @limiter.limit(_rate_limit)
 @bp.arguments(ComplaintCreateSchema)
 @bp.response(201, ComplaintCreatedSchema)
+@optional_login
+@errors(429)
 @transactional(idempotent=True)
 def file_complaint(args):
     """File a complaint (no login needed); the ticket follows it."""
@@ -47,6 +50,8 @@ def file_complaint(args):
 @bp.get("/complaints/<ticket>")
 @limiter.limit("60/minute")
 @bp.response(200, ComplaintSchema)
+@optional_login
+@errors(429)
 def get_complaint(ticket: str):
     """A complaint's status and public response; its handlers and its complainant see it whole."""
     complaint = service.get_by_ticket(ticket)
@@ -59,6 +64,7 @@ def get_complaint(ticket: str):
 @bp.get("/complaints")
 @bp.arguments(ComplaintListArgsSchema, location="query")
 @bp.response(200, ComplaintListSchema)
+@optional_login
 def list_complaints(args):
     """public=1: answered complaints with their published responses; otherwise the caller's complaints."""
     if args["public"]:

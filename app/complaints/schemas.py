@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema, list_schema
+from app.common.schemas import PAGE_RANGE, BaseSchema, list_schema
 from app.complaints.models import COMPLAINT_STATUSES
 
 
@@ -51,7 +51,7 @@ class ComplaintSchema(Schema):
 class ComplaintListArgsSchema(BaseSchema):
     public = fields.Boolean(load_default=False)
     status = fields.String(load_default=None, validate=validate.OneOf(COMPLAINT_STATUSES))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import ValidationFailed
@@ -37,10 +38,10 @@ def complaint_form():
                 db.session.rollback()
                 errors = exc.fields or {"_body": [exc.message]}
             else:
-                flash(f"Pengaduan Anda tercatat dengan nomor tiket {complaint.ticket}. Simpan nomor ini untuk "
-                      "memantau tanggapan.", "success")
+                flash(_("Pengaduan Anda tercatat dengan nomor tiket %(ticket)s. Simpan nomor ini untuk memantau "
+                        "tanggapan.", ticket=complaint.ticket), "success")
                 return redirect(url_for("complaints.ticket_page", ticket=complaint.ticket))
-    answered, _ = service.list_public(page=1, per_page=10)
+    answered, _total = service.list_public(page=1, per_page=10)
     status = 422 if errors else 200
     return render_template("complaints/form.html", values=values, errors=errors,
                            answered=[service.public_view(c) for c in answered]), status
@@ -51,7 +52,7 @@ def _check(values: dict) -> dict[str, list[str]]:
     errors = {}
     for key, (low, high) in limits.items():
         if not low <= len(values[key]) <= high:
-            errors[key] = [f"Isi {low}–{high} karakter."]
+            errors[key] = [_("Isi %(low)s–%(high)s karakter.", low=low, high=high)]
     return errors
 
 

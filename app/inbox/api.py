@@ -7,7 +7,7 @@ from app.accounts import service as accounts
 from app.cases import service as cases
 from app.common import clock
 from app.common.auth import require_user
-from app.common.errors import ValidationFailed
+from app.common.errors import Forbidden, ValidationFailed
 from app.common.transaction import transactional
 
 from . import service
@@ -98,6 +98,8 @@ def assign_task(args, task_id: str):
     """A supervisor assigns a task to a group member."""
     user = require_user()
     task = service.get_visible(user, task_id)
+    if not service.is_supervisor(user):  # before the lookup: others learn nothing about user ids
+        raise Forbidden("Hanya supervisor yang dapat menugaskan.")
     assignee = accounts.get(args["user_id"])
     if assignee is None:
         raise ValidationFailed(fields={"user_id": ["Pengguna tidak ditemukan."]})

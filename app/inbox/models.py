@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import CreatedAtMixin
@@ -12,6 +12,8 @@ from app.extensions import db
 
 TASK_STATES = ("ready", "claimed", "completed", "cancelled")
 OPEN_STATES = ("ready", "claimed")
+STALE_RISK = ("state IN ('ready', 'claimed') AND due_at IS NOT NULL "
+              "AND (at_risk_for_due_at IS NULL OR at_risk_for_due_at <> due_at)")
 
 
 class Task(CreatedAtMixin, db.Model):
@@ -23,6 +25,8 @@ class Task(CreatedAtMixin, db.Model):
         Index("ix_tasks_assignee_state_due", "assignee_id", "state", "due_at"),
         Index("ix_tasks_state_next_check", "state", "next_check_at"),
         Index("ix_tasks_case", "case_id"),
+        # Open rows whose risk moment was set for another due date: the inbox job's sweep (migration 0014).
+        Index("ix_tasks_risk_stale", "id", postgresql_where=text(STALE_RISK), sqlite_where=text(STALE_RISK)),
     )
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))

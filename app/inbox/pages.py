@@ -69,7 +69,7 @@ def perform(action: Callable[[], T], *, success: str | None = None) -> tuple[T |
 def back(default_endpoint: str, **values: Any):
     """Redirect to the form's `next` (a local path) or to a default page."""
     target = request.form.get("next") or request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:  # browsers read "/\host" as off-site
         target = url_for(default_endpoint, **values)
     return redirect(target)
 

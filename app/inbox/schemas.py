@@ -1,7 +1,7 @@
 """API schemas of the inbox."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema, list_schema
+from app.common.schemas import ID_RANGE, PAGE_RANGE, BaseSchema, list_schema
 
 
 class TaskListArgsSchema(BaseSchema):
@@ -10,7 +10,7 @@ class TaskListArgsSchema(BaseSchema):
     overdue = fields.Boolean(load_default=None)
     due_before = fields.AwareDateTime(load_default=None)
     q = fields.String(load_default=None, validate=validate.Length(max=200))
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
     step = fields.String(load_default=None, validate=validate.Length(max=200),
                          metadata={"description": "element id (bpmn_id) of the step"})
@@ -59,7 +59,7 @@ class CompleteSchema(BaseSchema):
 
 
 class AssignSchema(BaseSchema):
-    user_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True, validate=ID_RANGE)
 
 
 class CompleteResultSchema(Schema):

@@ -1,10 +1,11 @@
 """Inbox rules: who sees which task, claim / release / assign, and completing a step."""
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, defer, joinedload, lazyload
 
@@ -58,6 +59,9 @@ def _visible_now(today: date):
     return or_(Task.follow_up_on.is_(None), Task.follow_up_on <= today)
 
 
+REGISTRATION_NUMBER = re.compile(r"[A-Z]+-\d{4}-\d{6,}")
+
+
 def _like(term: str) -> str:
     escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
@@ -93,13 +97,16 @@ def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, o
     """Tasks of a scope: mine (assigned to me), group (unclaimed in my groups), all (supervisors).
 
     Tasks deferred to a later follow-up day are left out unless `deferred` (then only they are listed).
-    One statement: the rows with their case, applicant and holder, and the total as a window count.
+    One statement: the rows with their case, applicant and holder, and the total as a window count
+    taken over the task rows alone before the page's rows are joined.
     """
     now = clock.now()
     today = office_today()
-    query = select(Task, func.count().over().label("total")).join(Case, Case.id == Task.case_id).where(
+    query = select(Task.id.label("id"), func.count().over().label("total")).where(
         _scope_condition(user, scope, state))
     query = query.where(Task.follow_up_on > today if deferred else _visible_now(today))
+    if service:
+        query = query.join(Case, Case.id == Task.case_id)
     if service:
         query = query.where(Case.service_key == service)
     if step:
@@ -122,9 +129,18 @@ def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, o
     if q and q.strip():
         term = q.strip()
         applicant = aliased(User)
-        query = query.join(applicant, applicant.id == Case.applicant_id).where(or_(
-            Case.registration_number.like(_like(term.upper()), escape="\\"),
-            func.lower(applicant.name).like(_like(term.lower()), escape="\\")))
+        # Two lookups each served by its own (trigram) index, rather than one OR across two joined tables.
+        if REGISTRATION_NUMBER.fullmatch(term.upper()):
+            # A whole registration number: it and the numbers extending it, by prefix on the B-tree
+            # (text_pattern_ops on PostgreSQL), instead of a trigram scan that grows with the table.
+            by_number = Case.registration_number.like(_like(term.upper())[1:], escape="\\")
+        else:
+            by_number = Case.registration_number.like(_like(term.upper()), escape="\\")
+        matching = union(
+            select(Case.id).where(by_number),
+            select(Case.id).join(applicant, applicant.id == Case.applicant_id)
+            .where(func.lower(applicant.name).like(_like(term.lower()), escape="\\")))
+        query = query.where(Task.case_id.in_(select(matching.subquery().c.id)))
     order = {
         None: (Task.priority.desc(), Task.due_at.asc().nulls_last(), Task.created_at),
         "due": (Task.due_at.asc().nulls_last(), Task.priority.desc(), Task.created_at),
@@ -133,8 +149,13 @@ def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, o
     }.get(sort)
     if order is None:
         raise ValidationFailed(fields={"sort": ["Pilih due, priority, atau received."]})
-    rows = db.session.execute(query.options(*_LIST_OPTIONS).order_by(*order, Task.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    # The page and the total are found on the task rows alone (narrow, from the indexes); only the page's
+    # rows are then joined to their case, applicant, service and holder. Joining first would build every
+    # matching row in full before the window count and the sort could throw all but one page away.
+    page_ids = query.order_by(*order, Task.id).limit(per_page).offset((page - 1) * per_page).subquery("page")
+    rows = db.session.execute(
+        select(Task, page_ids.c.total).join(page_ids, page_ids.c.id == Task.id)
+        .options(*_LIST_OPTIONS).order_by(*order, Task.id)).all()
     if rows:
         return [row[0] for row in rows], int(rows[0][1])
     if page == 1:

@@ -9,6 +9,7 @@ from app.catalog import service as catalog
 from app.common import clock
 from app.common.auth import require_user, roles_required
 from app.common.errors import AppError, NotFound, ValidationFailed
+from app.common.openapi import multipart_body, response_doc
 from app.common.transaction import transactional
 from app.engine import ModelError
 
@@ -20,15 +21,20 @@ from .schemas import (
     FormPreviewSchema,
     HtmlSchema,
     LayoutSchema,
+    ModelTestCreatedSchema,
     ModelTestSchema,
     ProcessModelListSchema,
+    ScenarioTemplateSchema,
+    TestRunResultSchema,
     TestRunSchema,
     ValidationReportSchema,
     VersionCreatedSchema,
     VersionDetailSchema,
+    VersionDiffSchema,
     VersionListSchema,
     VersionUploadFilesSchema,
     VersionUploadFormSchema,
+    VersionUploadSchema,
 )
 from .simulation import ScenarioError, run_scenario, scenario_template
 from .validation import problem
@@ -117,6 +123,7 @@ def list_models():
 @bp.post("/process-models/<key>/versions")
 @bp.arguments(VersionUploadFormSchema, location="form")
 @bp.arguments(VersionUploadFilesSchema, location="files")
+@multipart_body(VersionUploadSchema)
 @bp.response(201, VersionCreatedSchema)
 @roles_required(*ANALYSTS)
 @transactional
@@ -165,6 +172,9 @@ def get_version(key: str, version: int):
 
 
 @bp.get("/process-models/<key>/versions/<int:version>/bpmn")
+@bp.doc(parameters=[{"in": "query", "name": "file", "required": False, "schema": {"type": "string"},
+                     "description": "another BPMN or DMN file of the version, by name"}])
+@bp.response(200, {"type": "string"}, content_type="application/xml")
 @roles_required(*ANALYSTS)
 def get_bpmn(key: str, version: int):
     """The version's BPMN XML (its own process, or ?file= another BPMN/DMN file of the version)."""
@@ -191,6 +201,7 @@ def deploy_version(key: str, version: int):
 
 @bp.get("/process-models/<key>/diff")
 @bp.arguments(DiffArgsSchema, location="query")
+@response_doc(200, VersionDiffSchema)
 @roles_required(*ANALYSTS)
 def diff_versions(args, key: str):
     """Elements, properties, flows, forms and tables changed between two versions."""
@@ -201,6 +212,7 @@ def diff_versions(args, key: str):
 
 @bp.post("/process-models/<key>/test-runs")
 @bp.arguments(TestRunSchema)
+@response_doc(200, TestRunResultSchema)
 @roles_required(*ANALYSTS)
 def test_run(args, key: str):
     """Run a scenario on a version in memory (no case is touched) and show its path."""
@@ -213,6 +225,7 @@ def test_run(args, key: str):
 
 
 @bp.get("/process-models/<key>/test-runs/template")
+@response_doc(200, ScenarioTemplateSchema)
 @roles_required(*ANALYSTS)
 def test_template(key: str):
     """A starting scenario for the current version: sample data for each user task."""
@@ -221,6 +234,7 @@ def test_template(key: str):
 
 @bp.post("/process-models/<key>/tests")
 @bp.arguments(ModelTestSchema)
+@response_doc(201, ModelTestCreatedSchema, "Created")
 @roles_required(*ANALYSTS)
 @transactional
 def save_test(args, key: str):

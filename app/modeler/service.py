@@ -293,6 +293,10 @@ def deploy_version(*, key: str, number: int, actor) -> Service:
     kind = "rolled_back" if previous is not None and number < previous else "deployed"
     note = f"versi {number} aktif" + (f" (sebelumnya versi {previous})" if previous else "")
     _record(key, number, kind, actor, note)
+    from app.common.signals import security_event
+
+    security_event.send(None, kind="model_deployed", actor_id=actor.id if actor else None,
+                        subject=f"model:{key}", ok=True, detail={"version": number, "previous": previous})
     return service
 
 

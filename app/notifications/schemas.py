@@ -1,12 +1,12 @@
 """API schemas of notifications: the in-app list and the failures list."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema, list_schema
+from app.common.schemas import PAGE_RANGE, BaseSchema, list_schema
 
 
 class InAppArgsSchema(BaseSchema):
     unread = fields.Boolean(load_default=False)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -34,7 +34,7 @@ class ReadAllSchema(Schema):
 
 
 class PageArgsSchema(BaseSchema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

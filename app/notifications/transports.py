@@ -14,7 +14,10 @@ class RecordingTransport:
     """Development default: the message stays in the outbox (readable in the app) and is logged."""
 
     def send(self, note) -> None:
-        log.info("notification %s to %s: %s", note.channel, note.recipient, note.subject)
+        from app.audit.service import mask_contact
+
+        # Personal data stays out of logs: the recipient is masked, the outbox row has it in full.
+        log.info("notification %s to %s: %s", note.channel, mask_contact(note.recipient), note.subject)
 
 
 class SmtpTransport:

@@ -13,6 +13,7 @@ from flask_smorest import Blueprint
 
 from app.common.auth import require_user
 from app.common.errors import AppError, NotFound
+from app.common.openapi import errors, public
 from app.common.transaction import transactional
 
 from . import receipts, service
@@ -41,6 +42,7 @@ def _pdf_response(data: bytes, *, filename: str) -> Response:
 
 @bp.get("/verify/<token>")
 @bp.response(200, VerifySchema)
+@public
 def verify(token: str):
     """Verify a permit by the token in its QR code (public)."""
     permit = service.get_by_token(token)
@@ -106,6 +108,7 @@ def reissue(args, number: str):
 
 @bp.get("/cases/<int:case_id>/receipt.pdf")
 @bp.response(200, PDF, content_type="application/pdf")
+@errors(409)
 def receipt_pdf(case_id: int):
     """The submission receipt (tanda terima) of a case, for its applicant and office staff."""
     user = require_user()

@@ -17,6 +17,7 @@ from app.cases.models import Case
 from app.common import clock
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.common.sequences import next_value
+from app.common.signals import security_event
 from app.extensions import db
 
 from . import pdf, signing
@@ -283,6 +284,8 @@ def revoke(*, permit: Permit, actor: User, reason: str | None) -> Permit:
     permit.revoked_by_id = actor.id
     events.record(permit.case, "permit_revoked", actor_id=actor.id, actor_role=_role_of(actor),
                   note=f"{permit.number}: {cleaned}", data={"number": permit.number, "reason": cleaned})
+    security_event.send(None, kind="permit_revoked", actor_id=actor.id, subject=f"permit:{permit.number}", ok=True,
+                        detail={"case_id": permit.case_id})
     return permit
 
 
@@ -311,4 +314,6 @@ def reissue(*, permit: Permit, actor: User, reason: str | None) -> Permit:
     events.record(case, "permit_reissued", actor_id=actor.id, actor_role=_role_of(actor),
                   note=f"{permit.number} -> {new.number}: {cleaned}",
                   data={"old": permit.number, "number": new.number, "sha256": new.sha256, "reason": cleaned})
+    security_event.send(None, kind="permit_reissued", actor_id=actor.id, subject=f"permit:{permit.number}", ok=True,
+                        detail={"case_id": case.id, "new_number": new.number})
     return new

@@ -1,13 +1,14 @@
 """The apply wizard: data (autosaved as a draft), documents, review, submit, receipt."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cases import reuse
+from app.cases import reuse, storage
 from app.cases import service as cases
 from app.catalog import service as catalog
-from app.common.errors import AppError, ValidationFailed
+from app.common.errors import AppError, ValidationFailed, wants_json
 from app.common.transaction import transactional
 from app.jsonforms.parse import parse_form
 from app.jsonforms.render import render_form, render_values
@@ -74,7 +75,7 @@ def save_data(case_id: int):
     except AppError as exc:
         flash(exc.message)
         return redirect(url_for("portal.case_page", case_id=case_id))
-    flash("Draf tersimpan.")
+    flash(_("Draf tersimpan."))
     if request.form.get("next") == "documents":
         return redirect(url_for("apply.documents", case_id=case_id))
     return redirect(url_for("apply.data", case_id=case_id))
@@ -87,10 +88,46 @@ def documents(case_id: int):
     case = _draft(case_id)
     if case.status != "draft":
         return redirect(url_for("portal.case_page", case_id=case.id))
-    return render_template("portal/apply_documents.html", case=case, step=2,
-                           requirements=cases.requirements_of_case(case),
+    requirements = cases.requirements_of_case(case)
+    return render_template("portal/apply_documents.html", case=case, step=2, requirements=requirements,
                            documents={d.requirement: d for d in cases.active_documents(case)},
-                           reusable=reuse.reusable_for(case))
+                           reusable=reuse.reusable_for(case), limits={r["key"]: _limits(r) for r in requirements})
+
+
+def _limits(req: dict) -> dict:
+    """What the page's script pre-checks before sending a file: the server's own rules and messages."""
+    allowed = [a.lower() for a in req.get("accept") or []] or list(storage.CONTENT_TYPES)
+    max_bytes = cases.upload_max_bytes(req)
+    return {"accept": [a for a in allowed if a in storage.CONTENT_TYPES], "max_bytes": max_bytes,
+            "type_message": storage.type_not_allowed_message("{ext}", allowed),
+            "no_ext_message": storage.type_not_allowed_message("", allowed),
+            "size_message": storage.too_large_message(max_bytes)}
+
+
+@bp.post("/<int:case_id>/dokumen")
+@login_required
+def upload_document(case_id: int):
+    """Store one requirement's file: JSON for the page's script (Accept: application/json), else a redirect."""
+    case = _draft(case_id)
+    upload_file = request.files.get("file")
+    as_json = wants_json()
+    try:
+        if upload_file is None or not upload_file.filename:
+            raise ValidationFailed(_("Pilih berkas yang akan diunggah."), fields={"file": [_("Pilih berkas.")]})
+        doc = transactional(lambda: cases.add_document(
+            case=case, actor=current_user, requirement=request.form.get("requirement", ""),
+            stream=upload_file.stream, filename=upload_file.filename))()
+    except AppError as exc:
+        if as_json:
+            raise  # the error handler answers in API.md's error shape
+        flash(_("Berkas tidak tersimpan: %(message)s", message=exc.message))
+        return redirect(url_for("apply.documents", case_id=case_id))
+    if as_json:
+        return jsonify({"id": doc.id, "requirement": doc.requirement, "filename": doc.filename, "size": doc.size,
+                        "sha256": doc.sha256, "content_type": doc.content_type,
+                        "message": _("Berkas tersimpan.")}), 201
+    flash(_("Berkas tersimpan."))
+    return redirect(url_for("apply.documents", case_id=case_id))
 
 
 @bp.post("/<int:case_id>/pakai-ulang")
@@ -100,9 +137,9 @@ def reuse_document(case_id: int):
     try:
         transactional(lambda: reuse.reuse(case=_draft(case_id), actor=current_user,
                                           document_id=int(request.form.get("document_id", "0") or 0)))()
-        flash("Dokumen terverifikasi dipakai ulang.")
+        flash(_("Dokumen terverifikasi dipakai ulang."))
     except (AppError, ValueError) as exc:
-        flash(getattr(exc, "message", "Dokumen tidak dapat dipakai ulang."))
+        flash(getattr(exc, "message", _("Dokumen tidak dapat dipakai ulang.")))
     return redirect(url_for("apply.documents", case_id=case_id))
 
 
@@ -128,8 +165,8 @@ def submit(case_id: int):
     """Submit: the case gets its registration number and enters the process."""
     _draft(case_id)
     if not current_user.email_verified_at:
-        flash("Verifikasi email Anda terlebih dahulu (tautan ada di email pendaftaran; kirim ulang dari halaman "
-              "masuk).")
+        flash(_("Verifikasi email Anda terlebih dahulu (tautan ada di email pendaftaran; kirim ulang dari "
+                "halaman masuk)."))
         return redirect(url_for("apply.review", case_id=case_id))
     try:
         transactional(lambda: cases.submit(case=_draft(case_id), actor=current_user))()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.cases import renewal
@@ -57,14 +58,17 @@ def upload(case_id: int):
     upload_file = request.files.get("file")
     requirement = request.form.get("requirement", "")
     if upload_file is None or not upload_file.filename:
-        flash("Pilih berkas yang akan diunggah.")
+        flash(_("Pilih berkas yang akan diunggah."))
         return redirect(url_for("portal.case_page", case_id=case.id))
     try:
         _store(case, requirement, upload_file)
-        flash("Berkas tersimpan.")
+        flash(_("Berkas tersimpan."))
     except AppError as exc:
-        flash(f"Berkas tidak tersimpan: {exc.message}")
-    return redirect(request.form.get("next") or url_for("portal.case_page", case_id=case.id))
+        flash(_("Berkas tidak tersimpan: %(reason)s", reason=exc.message))
+    target = request.form.get("next") or ""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:  # a local path only
+        target = url_for("portal.case_page", case_id=case.id)
+    return redirect(target)
 
 
 @transactional
@@ -80,18 +84,18 @@ def send_revision(case_id: int):
     case = _own_case(case_id)
     task = service.open_applicant_task(case)
     if task is None:
-        flash("Tidak ada perbaikan yang menunggu.")
+        flash(_("Tidak ada perbaikan yang menunggu."))
         return redirect(url_for("portal.case_page", case_id=case.id))
     note = (request.form.get("response_note") or "").strip()
     if not note:
-        flash("Tuliskan keterangan perbaikan untuk petugas.")
+        flash(_("Tuliskan keterangan perbaikan untuk petugas."))
         return redirect(url_for("portal.case_page", case_id=case.id))
     try:
         _complete(task, {"application": case.data, "response_note": note})
     except AppError as exc:
-        flash(f"Perbaikan belum terkirim: {exc.message}")
+        flash(_("Perbaikan belum terkirim: %(reason)s", reason=exc.message))
         return redirect(url_for("portal.case_page", case_id=case.id))
-    flash("Perbaikan terkirim. Petugas akan memeriksa kembali berkas Anda.")
+    flash(_("Perbaikan terkirim. Petugas akan memeriksa kembali berkas Anda."))
     return redirect(url_for("portal.case_page", case_id=case.id))
 
 
@@ -107,7 +111,7 @@ def withdraw(case_id: int):
     case = _own_case(case_id)
     try:
         _withdraw(case, request.form.get("reason"))
-        flash("Permohonan dibatalkan.")
+        flash(_("Permohonan dibatalkan."))
     except AppError as exc:
         flash(exc.message)
     return redirect(url_for("portal.case_page", case_id=case.id))
@@ -128,7 +132,7 @@ def renew(case_id: int):
     except AppError as exc:
         flash(exc.message)
         return redirect(url_for("portal.case_page", case_id=case.id))
-    flash("Permohonan perpanjangan dibuat dari data lama. Periksa, lengkapi, lalu ajukan.")
+    flash(_("Permohonan perpanjangan dibuat dari data lama. Periksa, lengkapi, lalu ajukan."))
     return redirect(url_for("portal.case_page", case_id=draft.id))
 
 
@@ -145,13 +149,13 @@ def survey(case_id: int):
     errors: dict = {}
     if request.method == "POST":
         try:
-            _answer(case, {key: request.form.get(key) for key, _ in ELEMENTS}, request.form.get("comment"))
-            flash("Terima kasih atas penilaian Anda.")
+            _answer(case, {key: request.form.get(key) for key, _label in ELEMENTS}, request.form.get("comment"))
+            flash(_("Terima kasih atas penilaian Anda."))
             return redirect(url_for("portal.case_page", case_id=case.id))
         except AppError as exc:
             errors = exc.fields or {"_": [exc.message]}
     if not surveys.can_take(case) and not errors:
-        flash("Survei tidak tersedia untuk permohonan ini.")
+        flash(_("Survei tidak tersedia untuk permohonan ini."))
         return redirect(url_for("portal.case_page", case_id=case.id))
     return render_template("portal/survey.html", case=case, elements=ELEMENTS, scale=SCALE,
                            errors=errors), (422 if errors else 200)

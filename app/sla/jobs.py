@@ -13,7 +13,8 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import select, tuple_, update
+from sqlalchemy.orm import defer, joinedload, lazyload
 
 from app.cases import events
 from app.common import clock as app_clock
@@ -37,24 +38,31 @@ def _locked(query):
     return query
 
 
-def _sweep(query_for: Callable, handle: Callable[[object, datetime], int], now: datetime) -> int:
-    """Take due ids in batches (locked), handle each in a savepoint, commit each batch."""
+def _sweep(query_for: Callable, handle: Callable[[object, datetime], int], now: datetime,
+           after_batch: Callable[[], None] | None = None) -> int:
+    """Take due rows in batches (locked), handle each in a savepoint, commit each batch.
+
+    `query_for(after)` selects (id, sort key) of due rows ordered by (sort key, id), past the last row taken
+    (`after`, None at first): each batch costs the same however many came before it.
+    """
     batch = int(current_app.config.get("SLA_JOB_BATCH", 200))
-    seen: set = set()
+    after = None
     done = 0
     while True:
-        ids = list(db.session.scalars(_locked(query_for(seen).limit(batch))))
-        if not ids:
+        rows = db.session.execute(_locked(query_for(after).limit(batch))).all()
+        if not rows:
             db.session.rollback()
             return done
-        for item_id in ids:
-            seen.add(item_id)
+        for item_id, _key in rows:
             try:
                 with db.session.begin_nested():
                     done += handle(item_id, now)
             except Exception:  # noqa: BLE001 - one bad item must not stop the sweep
                 log.exception("SLA job failed on %s", item_id)
+        after = (rows[-1][1], rows[-1][0])
         db.session.commit()
+        if after_batch is not None:
+            after_batch()
 
 
 # -- escalation ladder ------------------------------------------------------------------------------
@@ -64,20 +72,35 @@ def escalate_due(now: datetime) -> int:
     """Apply every due rung of every open task whose next check has come; returns rungs applied."""
     from app.inbox.models import OPEN_STATES, Task
 
-    def query_for(seen: set):
-        query = select(Task.id).where(Task.state.in_(OPEN_STATES), Task.next_check_at <= now)
-        if seen:
-            query = query.where(Task.id.not_in(seen))
-        return query.order_by(Task.next_check_at)
+    def query_for(after):
+        query = select(Task.id, Task.next_check_at).where(Task.state.in_(OPEN_STATES), Task.next_check_at <= now)
+        if after is not None:
+            query = query.where(tuple_(Task.next_check_at, Task.id) > after)
+        return query.order_by(Task.next_check_at, Task.id)
 
-    return _sweep(query_for, apply_rungs, now)
+    staff: dict = {}  # recipients by role or group, loaded once per batch rather than once per task
+    return _sweep(query_for, lambda task_id, at: apply_rungs(task_id, at, staff=staff), now, after_batch=staff.clear)
 
 
-def apply_rungs(task_id: str, now: datetime) -> int:
+def _rung_options() -> tuple:
+    """Load a task with what a rung needs in one statement: no workflow state, no model files, no roles."""
+    from app.accounts.models import User
+    from app.cases.models import Case
+    from app.catalog.models import ProcessVersion
+    from app.inbox.models import Task
+
+    quiet = (lazyload(User.role_rows), lazyload(User.groups))
+    return (joinedload(Task.case).options(defer(Case.workflow_state), defer(Case.data),
+                                          joinedload(Case.applicant).options(*quiet),
+                                          joinedload(Case.process_version).defer(ProcessVersion.files)),
+            joinedload(Task.assignee).options(*quiet))
+
+
+def apply_rungs(task_id: str, now: datetime, *, staff: dict | None = None) -> int:
     """Apply the due rungs of one task exactly once (conditional on its escalation level)."""
     from app.inbox.models import OPEN_STATES, Task
 
-    task = db.session.get(Task, task_id, populate_existing=True)
+    task = db.session.get(Task, task_id, populate_existing=True, options=_rung_options())
     if task is None:
         return 0
     if task.state not in OPEN_STATES or task.due_at is None:
@@ -90,7 +113,8 @@ def apply_rungs(task_id: str, now: datetime) -> int:
         return 0
     new_level = due[-1][0]
     _, reassign = escalation.ladder_for(task)
-    holders = _holders(task)
+    staff = {} if staff is None else staff
+    holders = _holders(task, staff)
     values = {"escalation_level": new_level, "next_check_at": escalation.next_check(task, new_level),
               "version": Task.version + 1}
     released = (reassign and any(r.action == "escalate" for _, r in due) and task.assignee_id is not None
@@ -113,7 +137,7 @@ def apply_rungs(task_id: str, now: datetime) -> int:
                                                                   task.due_at), "released": released})
         superseded = rung.action == "reminder" and index != new_level
         if not superseded:
-            _notify(task, case, index, rung, holders, late=late, released=released)
+            _notify(task, case, index, rung, holders, late=late, released=released, staff=staff)
     db.session.flush()  # (task, level) is unique: a duplicate rung fails here and rolls back
     db.session.expire(task)
     return len(due)
@@ -132,25 +156,33 @@ def _note(rung, late: float, released: bool) -> str:
     return text + (" Tugas dikembalikan ke kelompok." if released else "")
 
 
-def _holders(task) -> list:
+def _staff(staff: dict, kind: str, key: str) -> list:
+    """Members of a group or holders of a role, from the sweep's cache."""
     from app.notifications import service as notifications
 
+    if (kind, key) not in staff:
+        staff[(kind, key)] = (notifications.group_members(key) if kind == "group"
+                              else notifications.users_with_role(key))
+    return staff[(kind, key)]
+
+
+def _holders(task, staff: dict) -> list:
     if task.assignee_id is not None:
         return [task.assignee]
     if task.group_key == "pemohon":
         return [task.case.applicant]
-    return notifications.group_members(task.group_key)
+    return _staff(staff, "group", task.group_key)
 
 
-def _notify(task, case, level: int, rung, holders: list, *, late: float, released: bool) -> None:
+def _notify(task, case, level: int, rung, holders: list, *, late: float, released: bool, staff: dict) -> None:
     from app.notifications import service as notifications
 
     if rung.action == "reminder":
         recipients, template = holders, "task_reminder"
     elif rung.action == "breach":
-        recipients, template = notifications.users_with_role("supervisor"), "task_breach"
+        recipients, template = _staff(staff, "role", "supervisor"), "task_breach"
     else:
-        recipients, template = notifications.group_members("kabid"), "task_escalated"
+        recipients, template = _staff(staff, "group", "kabid"), "task_escalated"
     context = {"percent": rung.percent, "late_days": max(late, 0), "due_at": app_clock.to_local(task.due_at),
                "released": released, "holder_names": ", ".join(h.name for h in holders) or task.group_key}
     for user in recipients:
@@ -164,11 +196,11 @@ def _notify(task, case, level: int, rung, holders: list, *, late: float, release
 def lapse_due(now: datetime) -> int:
     """Handle clocks whose legal deadline has come; returns how many lapsed now."""
 
-    def query_for(seen: set):
-        query = select(CaseClock.case_id).where(CaseClock.lapse_check_at <= now)
-        if seen:
-            query = query.where(CaseClock.case_id.not_in(seen))
-        return query.order_by(CaseClock.lapse_check_at)
+    def query_for(after):
+        query = select(CaseClock.case_id, CaseClock.lapse_check_at).where(CaseClock.lapse_check_at <= now)
+        if after is not None:
+            query = query.where(tuple_(CaseClock.lapse_check_at, CaseClock.case_id) > after)
+        return query.order_by(CaseClock.lapse_check_at, CaseClock.case_id)
 
     return _sweep(query_for, handle_lapse, now)
 

@@ -157,7 +157,9 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
 
     cal = _calendar()
     model = catalog.model_for_version(case.process_version)
-    open_tasks = list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))))
+    # Three columns, not whole rows: a Task row would join its case, applicant and service (lazy="joined").
+    open_tasks = db.session.execute(select(Task.process_id, Task.bpmn_id, Task.due_at).where(
+        Task.case_id == case.id, Task.state.in_(OPEN_STATES))).all()
     needed = None
     for task in open_tasks:
         own = 0.0
@@ -209,8 +211,8 @@ def agency_of(case) -> str:
     """The agency the case waits on: from its open step's group (teknis_dinkes -> dinkes)."""
     from app.inbox.models import OPEN_STATES, Task
 
-    keys = sorted({t.group_key for t in db.session.scalars(select(Task).where(
-        Task.case_id == case.id, Task.state.in_(OPEN_STATES), Task.case_status == "waiting_agency"))})
+    keys = sorted(set(db.session.scalars(select(Task.group_key).where(
+        Task.case_id == case.id, Task.state.in_(OPEN_STATES), Task.case_status == "waiting_agency"))))
     if not keys:
         return "instansi"
     return "+".join(k.removeprefix("teknis_") for k in keys)

@@ -1,7 +1,7 @@
 """API schemas of the SLA domain: calendar, breaches, case clocks."""
 from marshmallow import Schema, fields, validate
 
-from app.common.schemas import BaseSchema, list_schema
+from app.common.schemas import PAGE_RANGE, BaseSchema, list_schema
 
 from .models import HOLIDAY_KINDS
 
@@ -42,7 +42,7 @@ class BreachArgsSchema(BaseSchema):
     status = fields.String(load_default="all", validate=validate.OneOf(["overdue", "at_risk", "all"]))
     service = fields.String(load_default=None)
     group = fields.String(load_default=None)
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    page = fields.Integer(load_default=1, validate=PAGE_RANGE)
     per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 

@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from app.catalog import service as catalog
 from app.catalog.schemas import RequirementSchema
+from app.common.openapi import public
 
 from . import service
 
@@ -42,6 +43,7 @@ class ServiceStandardSchema(Schema):
 
 @bp.get("/services/<key>/standard")
 @bp.response(200, ServiceStandardSchema)
+@public
 def service_standard(key: str):
     """The published service standard: requirements, procedure, time, fee, product, complaint channels."""
     return service.standard_of(catalog.get(key))

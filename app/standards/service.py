@@ -10,9 +10,10 @@ from flask import current_app, url_for
 
 from app.catalog import service as catalog
 from app.catalog.models import Service
+from app.common.i18n import N_
 from app.engine import properties as P
 
-CATEGORY_LABELS = {"perizinan": "Perizinan", "non_perizinan": "Non-perizinan"}
+CATEGORY_LABELS = {"perizinan": N_("Perizinan"), "non_perizinan": N_("Non-perizinan")}
 
 
 def standard_of(service: Service) -> dict:
@@ -44,15 +45,15 @@ def fee_label(fee: dict) -> str:
     if fee.get("kind") == "computed":
         table = fee.get("table") or {}
         return f"Dihitung: {table.get('name') or 'sesuai tabel tarif'}"
-    return "Gratis"
+    return N_("Gratis")
 
 
 def complaint_channels() -> list[dict]:
     """Where applicants complain about a service."""
-    channels = [{"name": "Formulir pengaduan SatuPintu", "url": url_for("complaints.complaint_form"),
-                 "note": "tanpa perlu masuk; status dapat dipantau dengan nomor tiket"},
-                {"name": "SP4N-LAPOR!", "url": "https://www.lapor.go.id", "note": "atau SMS 1708"}]
+    channels = [{"name": N_("Formulir pengaduan SatuPintu"), "url": url_for("complaints.complaint_form"),
+                 "note": N_("tanpa perlu masuk; status dapat dipantau dengan nomor tiket")},
+                {"name": "SP4N-LAPOR!", "url": "https://www.lapor.go.id", "note": N_("atau SMS 1708")}]
     contact = current_app.config.get("COMPLAINT_CONTACT")
     if contact:
-        channels.append({"name": "Kontak pengaduan kantor", "url": None, "note": contact})
+        channels.append({"name": N_("Kontak pengaduan kantor"), "url": None, "note": contact})
     return channels

@@ -70,3 +70,12 @@ def test_public_tracking_is_rate_limited(app):
     limited = client.get("/api/v1/track/SIPA-2026-000001")
     assert limited.get_json()["error"]["code"] == "rate_limited"
     assert "Retry-After" in limited.headers
+
+
+def test_session_cookie_is_secure_and_hsts_is_sent_when_configured(app):
+    app.config["SESSION_COOKIE_SECURE"] = True
+    client = app.test_client()
+    response = submit(client, "/masuk", {"email": "pemohon@demo.local", "password": "Demo#2026"})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

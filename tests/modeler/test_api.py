@@ -112,9 +112,9 @@ def test_a_script_the_sandbox_forbids_is_refused(analyst):
 
 def test_a_gateway_branch_without_condition_is_refused(analyst):
     bad = model_text("sip_apoteker.bpmn").replace(
-        '<bpmn:conditionExpression>verification_outcome == "expired"</bpmn:conditionExpression>', "")
+        '<bpmn:conditionExpression>verification_outcome == "reject"</bpmn:conditionExpression>', "")
     [problem] = _problems(upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": bad}))
-    assert problem["element_id"] == "flow_kedaluwarsa"
+    assert problem["element_id"] == "flow_ditolak_verifikasi"
 
 
 def test_another_modelers_export_gets_problems_not_a_crash(analyst):

@@ -38,6 +38,27 @@ def test_revision_not_returned_within_fourteen_days_expires_the_application(ctx)
     assert route(case) == ["verifikasi", "perbaikan"]
 
 
+def test_reminder_and_deadline_caught_up_in_one_tick_still_expire(ctx):
+    # The scheduler was down for two weeks: both timers fire on one tick, and the called process
+    # may hand back the reminder branch's data (outcome still "revision"). Only an explicit
+    # "reject" rejects; anything else that leaves verification unfinished is an expiry.
+    case = submit("izin_penelitian", at=MONDAY)
+    case = complete(case, "verifikasi", revision("izin_penelitian", "proposal", "Proposal belum ditandatangani."),
+                    at=MONDAY)
+    with clock.frozen_at(MONDAY + timedelta(days=15)):
+        cases.fire_due_timers(case)
+        db.session.commit()
+    assert case.status == "expired"
+
+
+def test_an_explicit_rejection_at_verification_rejects(ctx):
+    case = submit("izin_penelitian", at=MONDAY)
+    verdict = {**verified("izin_penelitian"), "verification_outcome": "reject",
+               "verification_note": "Bukan permohonan penelitian."}
+    case = complete(case, "verifikasi", verdict, at=MONDAY)
+    assert case.status == "rejected"
+
+
 def test_foreign_researcher_needs_a_passport_and_a_brin_permit():
     schema = load_form("izin_penelitian.schema.json")
     foreign = {k: v for k, v in sample_application("izin_penelitian").items()

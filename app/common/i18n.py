@@ -1,0 +1,62 @@
+"""Interface language: Bahasa Indonesia by default, English on request (flask-babel).
+
+Indonesian is the source language of every message; English lives in
+``app/translations/en/LC_MESSAGES/messages.po``. The choice is a cookie set by the language
+switch, never guessed from the browser, so a phone set to English still gets the office's
+language until the applicant asks otherwise.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, redirect, request, url_for
+from flask_babel import Babel, get_locale, gettext
+
+LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LOCALE = "id"
+COOKIE = "lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker name
+    """Mark a constant for extraction; it is translated where shown (the ``translate`` filter)."""
+    return message
+
+
+def translate(message: str | None) -> str | None:
+    """Translate a marked constant at display time; unknown text passes through unchanged."""
+    return gettext(message) if message else message
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    """The applicant's chosen language, else Indonesian."""
+    chosen = request.cookies.get(COOKIE) if request else None
+    return chosen if chosen in LANGUAGES else DEFAULT_LOCALE
+
+
+@bp.get("/bahasa/<code>")
+def switch_language(code: str):
+    """Remember the chosen language and go back to the page the switch was clicked on."""
+    target = request.args.get("next") or ""
+    if not target.startswith("/") or target.startswith("//") or "\\" in target:
+        target = url_for("web.index")
+    response = redirect(target)
+    if code in LANGUAGES:
+        response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
+                            secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    return response
+
+
+def _template_globals() -> dict:
+    return {"current_locale": lambda: str(get_locale() or DEFAULT_LOCALE), "LANGUAGES": LANGUAGES}
+
+
+def init_app(app: Flask) -> None:
+    """Bind flask-babel with the cookie-based selector and register the switch route."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", "translations")
+    babel.init_app(app, locale_selector=select_locale, default_timezone="Asia/Jakarta")
+    app.register_blueprint(bp)
+    app.context_processor(_template_globals)
+    app.add_template_filter(translate, "t")
