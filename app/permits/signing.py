@@ -22,13 +22,14 @@ from typing import Any, TypeVar
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import current_app
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from app.common.errors import AppError
 
@@ -55,6 +56,34 @@ class LoadedSigner:
     signer: signers.SimpleSigner
     cert_sha256: str
     subject: str
+
+
+class _KeyKeepingSigner(signers.SimpleSigner):
+    """pyHanko's SimpleSigner re-parses its private key for every signature (for RSA with a key check
+    of ~30 ms, twice per document: the size estimate signs too); this one parses it once."""
+
+    _parsed_key = None
+
+    @classmethod
+    def of(cls, loaded: signers.SimpleSigner) -> _KeyKeepingSigner:
+        """The same signer (certificate, key, chain, mechanism), keeping its parsed key."""
+        return cls(signing_cert=loaded.signing_cert, signing_key=loaded.signing_key,
+                   cert_registry=loaded.cert_registry, signature_mechanism=loaded.signature_mechanism)
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        """Sign with the parsed key (RSA PKCS#1 v1.5 and ECDSA; other mechanisms as pyHanko does)."""
+        try:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        except ValueError:
+            return super().sign_raw(data, digest_algorithm)
+        if self._parsed_key is None:
+            self._parsed_key = serialization.load_der_private_key(self.signing_key.dump(), password=None)
+        key, digest = self._parsed_key, get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, rsa.RSAPrivateKey):
+            return key.sign(data, padding.PKCS1v15(), digest)
+        if mechanism == "ecdsa" and isinstance(key, ec.EllipticCurvePrivateKey):
+            return key.sign(data, ec.ECDSA(digest))
+        return super().sign_raw(data, digest_algorithm)
 
 
 _cache: dict[tuple, LoadedSigner] = {}
@@ -193,6 +222,7 @@ def current_signer() -> LoadedSigner:
         except ValueError as exc:
             raise SigningUnavailable("Sertifikat tanda tangan elektronik tidak dapat dibuka "
                                      "(periksa SIGNING_P12_PASSWORD).") from exc
+        signer = _KeyKeepingSigner.of(signer)
         cert = signer.signing_cert
         loaded = LoadedSigner(signer=signer, cert_sha256=hashlib.sha256(cert.dump()).hexdigest(),
                               subject=cert.subject.human_friendly)
