@@ -77,7 +77,8 @@ def save(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: Engine
 def _write(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: EngineIncident | None,
            now: datetime) -> None:
     case.workflow_state = run.serialize()
-    _sync_tasks(case, run, now)
+    open_tasks = run.human_tasks()  # computed once per save: each call renders every task's instructions
+    _sync_tasks(case, run, open_tasks, now)
     for bpmn_id in run.log.fired_timers:
         element = _element_name(run, bpmn_id)
         events.record(case, "timer_fired", step=element, bpmn_id=bpmn_id, actor_id=None)
@@ -109,8 +110,7 @@ def _write(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: Engi
     if run.completed:
         _finish(case, run, actor_id=actor_id, now=now)
         return
-    case.status = _running_status(case, run)
-    open_tasks = run.human_tasks()
+    case.status = _running_status(run, open_tasks)
     case.current_step = ", ".join(t.name for t in open_tasks) or ", ".join(
         e.name for e in run.waiting_elements() if e.kind != "boundaryEvent") or None
 
@@ -122,9 +122,9 @@ def _element_name(run: WorkflowRun, bpmn_id: str) -> str:
     return bpmn_id
 
 
-def _running_status(case: Case, run: WorkflowRun) -> str:
+def _running_status(run: WorkflowRun, open_tasks: list) -> str:
     found = set()
-    for task in run.human_tasks():
+    for task in open_tasks:
         found.add(task.properties.get(P.CASE_STATUS) or "in_review")
     for element in run.waiting_elements():
         status = element.properties.get(P.CASE_STATUS)
@@ -154,8 +154,8 @@ def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime
     notifications.notify_case(case, f"case_{outcome}")
 
 
-def _sync_tasks(case: Case, run: WorkflowRun, now: datetime) -> None:
-    ready = {t.id: t for t in run.human_tasks()}
+def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -> None:
+    ready = {t.id: t for t in open_tasks}
     # The case is in the session already: do not join it (and its applicant, service) into every row again.
     rows = {t.id: t for t in db.session.scalars(
         select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES)))}

@@ -6,6 +6,7 @@ Everything outside `app.engine` talks to a `WorkflowRun` in the words of the dom
 from __future__ import annotations
 
 import copy
+import functools
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -170,6 +171,12 @@ class StepLog:
 _jinja = SandboxedEnvironment(autoescape=True)
 
 
+@functools.lru_cache(maxsize=512)
+def _instructions_template(template: str):
+    """Compiled instructions of an element (compiling costs more than rendering; models are immutable)."""
+    return _jinja.from_string(template)
+
+
 class Engine:
     """Configured once per application: the sandbox helpers and time budget."""
 
@@ -286,7 +293,7 @@ class WorkflowRun:
         if not template:
             return None
         try:
-            return _jinja.from_string(template).render(**{k: v for k, v in data.items() if not k.startswith("_")})
+            return _instructions_template(template).render(**{k: v for k, v in data.items() if not k.startswith("_")})
         except Exception:  # noqa: BLE001 - instructions are advisory; show them raw
             return template
 

@@ -7,6 +7,7 @@ files make no new version, and a parsed bundle is cached by that hash.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import threading
@@ -156,9 +157,9 @@ class Bundle:
     process_id: str
     files: dict[str, dict[str, str]]
 
-    @property
+    @functools.cached_property
     def content_hash(self) -> str:
-        """SHA-256 of the canonical JSON of the files."""
+        """SHA-256 of the canonical JSON of the files (computed once: a bundle never changes)."""
         canonical = json.dumps(self.files, sort_keys=True, ensure_ascii=False).encode("utf-8")
         return hashlib.sha256(canonical).hexdigest()
 

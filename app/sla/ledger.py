@@ -52,7 +52,16 @@ def _calendar():
 
 def get(case_id: int) -> CaseClock | None:
     """The clock row of a case, if it has one."""
-    return db.session.get(CaseClock, case_id)
+    return _held(db.session.get(CaseClock, case_id))
+
+
+def _held(row: CaseClock | None) -> CaseClock | None:
+    # The identity map holds clean rows weakly: without a reference the row is collected between two
+    # signal receivers of one change and read again. Holding it lets `session.get` answer from memory
+    # (and still read the database after a rollback or commit expired it).
+    if row is not None:
+        db.session.info.setdefault("sla.clocks", {})[row.case_id] = row
+    return row
 
 
 def entries(case_id: int) -> list[ClockEntry]:
@@ -71,6 +80,7 @@ def ensure(case, *, at: datetime | None = None, actor_id: int | None = None) -> 
         db.session.add(ClockEntry(case_id=case.id, at=moment, state="running", reason="diajukan",
                                   actor_id=actor_id or case.applicant_id))
         db.session.flush()
+        _held(row)
     return row
 
 
