@@ -39,7 +39,9 @@ class ProcessVersion(CreatedAtMixin, db.Model):
     service_key: Mapped[str] = mapped_column(String(64), index=True)
     version: Mapped[int] = mapped_column(Integer)
     content_hash: Mapped[str] = mapped_column(String(64))
-    files: Mapped[dict] = mapped_column(JSONType)
+    # Deferred: every case step names its version, but only a cache miss of the parsed model (or the
+    # modeler) needs the files themselves, hundreds of kilobytes of BPMN/DMN/forms per row.
+    files: Mapped[dict] = mapped_column(JSONType, deferred=True)
     comment: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     deployed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -148,5 +148,6 @@ def form_file(version: ProcessVersion, filename: str | None) -> dict | None:
     """A form of a version by file name."""
     if not filename:
         return None
-    text = version.files.get("forms", {}).get(filename)
+    # From the parsed model cached by content hash: the version's files column is not read per request.
+    text = model_for_version(version).bundle.files.get("forms", {}).get(filename)
     return json.loads(text) if text else None
