@@ -1,6 +1,7 @@
 """Drive a service end to end through the HTTP API: the applicant, the officers and the payment gateway."""
 from __future__ import annotations
 
+import hashlib
 import json
 
 from app.common import clock
@@ -57,3 +58,17 @@ def payment_for(case: dict, reference: str = "BPD-20261124-000001", paid_at: str
     [bill] = [o for o in case["outstanding"] if o["kind"] == "payment"]
     return {"billing_code": bill["billing_code"], "amount": bill["amount"],
             "paid_at": paid_at or clock.iso(clock.now()), "reference": reference}
+
+
+def verified_permit(applicant: ApiClient, case: dict) -> dict:
+    """Download the issued permit as its holder and check it against the public verification record."""
+    permit = case["permit"]
+    pdf = applicant.get(permit["pdf_url"])
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    token = permit["verify_url"].rstrip("/").rsplit("/", 1)[-1]
+    record = applicant.client.get(f"/api/v1/verify/{token}").get_json()
+    assert record["status"] == "valid"
+    assert record["sha256"] == hashlib.sha256(pdf.data).hexdigest()
+    page = applicant.client.get(permit["verify_url"]).get_data(as_text=True)
+    assert 'data-status="valid"' in page
+    return record

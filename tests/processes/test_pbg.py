@@ -65,6 +65,7 @@ def test_pbg_through_the_api_inspects_bills_takes_payment_and_issues(app, client
     case = http.finish(kadis, case["id"], {"signing_decision": "sign"})
     assert case["status"] == "issued"
     assert case["permit"]["number"].startswith("503/PBG/")
+    http.verified_permit(applicant, case)  # the QR page says valid, for exactly the file the holder has
     kinds = [h["kind"] for h in applicant.get(f"/api/v1/cases/{case['id']}").get_json()["history"]]
     assert kinds.count("payment_received") == 1 and "bill_issued" in kinds
 

@@ -35,6 +35,7 @@ def test_billboard_through_the_api_is_recommended_taxed_paid_and_issued(app, cli
     case = http.finish(ApiClient(client, "kadis@demo.local"), case["id"], {"signing_decision": "sign"})
     assert case["status"] == "issued"
     assert case["permit"]["number"].startswith("503/RKL/")
+    http.verified_permit(applicant, case)  # the QR page says valid, for exactly the file the holder has
 
 
 def test_dishub_not_recommending_rejects_before_any_bill(ctx):
