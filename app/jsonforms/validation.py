@@ -1,32 +1,36 @@
-"""Validate form data against its JSON Schema and report errors by field path, in Indonesian."""
+"""Validate form data against its JSON Schema and report errors by field path (Indonesian; English when chosen)."""
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from typing import Any
 
+from flask_babel import gettext
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from app.common.i18n import N_
+
 _MESSAGES = {
-    "required": "Wajib diisi.",
-    "type": "Jenis isian tidak sesuai.",
-    "enum": "Pilihan tidak valid.",
-    "const": "Pilihan tidak valid.",
-    "oneOf": "Pilihan tidak valid.",
-    "anyOf": "Isian tidak sesuai.",
-    "pattern": "Format tidak sesuai.",
-    "format": "Format tidak sesuai.",
-    "minLength": "Terlalu pendek.",
-    "maxLength": "Terlalu panjang.",
-    "minimum": "Nilai terlalu kecil.",
-    "maximum": "Nilai terlalu besar.",
-    "exclusiveMinimum": "Nilai terlalu kecil.",
-    "exclusiveMaximum": "Nilai terlalu besar.",
-    "minItems": "Jumlah pilihan terlalu sedikit.",
-    "maxItems": "Jumlah pilihan terlalu banyak.",
-    "additionalProperties": "Isian tidak dikenal.",
+    "required": N_("Wajib diisi."),
+    "type": N_("Jenis isian tidak sesuai."),
+    "enum": N_("Pilihan tidak valid."),
+    "const": N_("Pilihan tidak valid."),
+    "oneOf": N_("Pilihan tidak valid."),
+    "anyOf": N_("Isian tidak sesuai."),
+    "pattern": N_("Format tidak sesuai."),
+    "format": N_("Format tidak sesuai."),
+    "minLength": N_("Terlalu pendek."),
+    "maxLength": N_("Terlalu panjang."),
+    "minimum": N_("Nilai terlalu kecil."),
+    "maximum": N_("Nilai terlalu besar."),
+    "exclusiveMinimum": N_("Nilai terlalu kecil."),
+    "exclusiveMaximum": N_("Nilai terlalu besar."),
+    "minItems": N_("Jumlah pilihan terlalu sedikit."),
+    "maxItems": N_("Jumlah pilihan terlalu banyak."),
+    "additionalProperties": N_("Isian tidak dikenal."),
 }
+_GENERIC = frozenset(_MESSAGES.values())
 
 
 @lru_cache(maxsize=256)
@@ -75,6 +79,8 @@ def validate(schema: dict | None, data: Any, *, prefix: str = "", partial: bool 
         if partial and error.validator == "required":
             continue
         for path, message in _field_errors(error, prefix):
+            if message in _GENERIC:  # a model's own errorMessage is shown as written
+                message = gettext(message)
             bucket = errors.setdefault(path, [])
             if message not in bucket:
                 bucket.append(message)

@@ -69,6 +69,8 @@ def test_status_words_are_translated_on_the_applicants_pages(client):
     english = client.get("/permohonan").get_data(as_text=True)
     assert "Draft (not submitted)" in english and "Draf (belum diajukan)" not in english
     assert "Complete the form and upload the required documents, then submit." in english
+    review = client.get(started.headers["Location"].replace("/isi", "/periksa")).get_data(as_text=True)
+    assert "Details are incomplete:" in review and "Required." in review and "Wajib diisi." not in review
 
 
 def _marked_messages() -> set[str]:
