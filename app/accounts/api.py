@@ -54,6 +54,8 @@ def issue_token(args):
 
 
 @bp.post("/auth/register")
+@limiter.limit("10/minute")
+@errors(429)
 @bp.arguments(RegisterSchema)
 @bp.response(201, UserSchema)
 @public
@@ -85,6 +87,8 @@ def verify_email(args):
 
 
 @bp.post("/auth/verify-email/resend")
+@limiter.limit("10/minute")
+@errors(429)
 @bp.arguments(PasswordResetRequestSchema)
 @bp.response(202, StatusSchema)
 @public
@@ -98,6 +102,8 @@ def resend_verification(args):
 
 
 @bp.post("/auth/password-reset")
+@limiter.limit("10/minute")
+@errors(429)
 @bp.arguments(PasswordResetRequestSchema)
 @bp.response(202, StatusSchema)
 @public

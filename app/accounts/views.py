@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.common.signals import security_event
-from app.extensions import db
+from app.extensions import db, limiter
 
 from . import service, tokens
 
@@ -34,6 +34,7 @@ def _profile_errors(form, *, require_email: bool) -> dict[str, str]:
 
 
 @bp.route("/daftar", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
 def register():
     """Create an applicant account."""
     errors: dict[str, str] = {}
@@ -66,15 +67,16 @@ def verify_email(token: str):
     user = service.verify_email(token)
     db.session.commit()
     if user is None:
-        return render_template("accounts/message.html", title="Tautan tidak berlaku",
-                               message="Tautan verifikasi tidak sah atau sudah kedaluwarsa. "
-                                       "Minta tautan baru dari halaman masuk."), 400
-    return render_template("accounts/message.html", title="Email terverifikasi",
-                           message="Terima kasih. Email Anda telah terverifikasi; silakan masuk.",
-                           link=url_for("web.login"), link_label="Masuk")
+        return render_template("accounts/message.html", title=_("Tautan tidak berlaku"),
+                               message=_("Tautan verifikasi tidak sah atau sudah kedaluwarsa. "
+                                         "Minta tautan baru dari halaman masuk.")), 400
+    return render_template("accounts/message.html", title=_("Email terverifikasi"),
+                           message=_("Terima kasih. Email Anda telah terverifikasi; silakan masuk."),
+                           link=url_for("web.login"), link_label=_("Masuk"))
 
 
 @bp.post("/akun/kirim-ulang")
+@limiter.limit("10/minute")
 def resend_verification():
     """One click from the login page: mail the verification link again."""
     user = service.get_by_email(request.form.get("email", ""))
@@ -85,6 +87,7 @@ def resend_verification():
 
 
 @bp.route("/akun/lupa-sandi", methods=["GET", "POST"])
+@limiter.limit("10/minute", methods=["POST"])
 def forgot_password():
     """Request a password reset link (same answer whether the account exists or not)."""
     if request.method == "POST":
@@ -108,8 +111,8 @@ def reset_password(token: str):
             user = service.reset_password(token, request.form["password"])
             if user is None:
                 db.session.rollback()
-                return render_template("accounts/message.html", title="Tautan tidak berlaku",
-                                       message="Tautan atur ulang tidak sah, sudah dipakai, atau kedaluwarsa."), 400
+                return render_template("accounts/message.html", title=_("Tautan tidak berlaku"),
+                                       message=_("Tautan atur ulang tidak sah, sudah dipakai, atau kedaluwarsa.")), 400
             db.session.commit()
             flash(_("Kata sandi baru tersimpan. Silakan masuk."))
             return redirect(url_for("web.login"))
@@ -140,10 +143,10 @@ def magic_link(token: str):
     link = tokens.use_magic_link(token)
     if link is None:
         db.session.commit()
-        return render_template("accounts/message.html", title="Tautan tidak berlaku",
-                               message="Tautan ini sudah dipakai atau kedaluwarsa. Masuk dengan kata sandi, "
-                                       "atau gunakan kode 6 digit dari SMS/WhatsApp.",
-                               link=url_for("accounts.magic_code"), link_label="Masukkan kode"), 400
+        return render_template("accounts/message.html", title=_("Tautan tidak berlaku"),
+                               message=_("Tautan ini sudah dipakai atau kedaluwarsa. Masuk dengan kata sandi, "
+                                         "atau gunakan kode 6 digit dari SMS/WhatsApp."),
+                               link=url_for("accounts.magic_code"), link_label=_("Masukkan kode")), 400
     login_user(link.user)
     security_event.send(None, kind="login", actor_id=link.user.id, subject=f"user:{link.user.id}", ok=True,
                         detail={"channel": "magic_link", "case_id": link.case_id})

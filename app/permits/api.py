@@ -15,6 +15,7 @@ from app.common.auth import require_user
 from app.common.errors import AppError, NotFound
 from app.common.openapi import errors, public
 from app.common.transaction import transactional
+from app.extensions import limiter
 
 from . import receipts, service
 from .schemas import PermitSchema, ReasonSchema, VerifySchema
@@ -41,8 +42,10 @@ def _pdf_response(data: bytes, *, filename: str) -> Response:
 
 
 @bp.get("/verify/<token>")
+@limiter.limit("60/minute")
 @bp.response(200, VerifySchema)
 @public
+@errors(429)
 def verify(token: str):
     """Verify a permit by the token in its QR code (public)."""
     permit = service.get_by_token(token)

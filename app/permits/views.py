@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from app.extensions import limiter
+
 from . import service
 from .layout import tanggal
 
@@ -10,6 +12,7 @@ bp = Blueprint("permits", __name__)
 
 
 @bp.get("/verify/<token>")
+@limiter.limit("60/minute")
 def verify_page(token: str):
     """Show whether a permit is valid, revoked or expired, with its holder, service, dates and hash."""
     permit = service.get_by_token(token)

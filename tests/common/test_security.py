@@ -79,3 +79,29 @@ def test_session_cookie_is_secure_and_hsts_is_sent_when_configured(app):
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
+
+
+def test_permit_verification_is_rate_limited(app):
+    from app.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    client = app.test_client()
+    codes = [client.get("/api/v1/verify/not-a-token").status_code for _ in range(61)]
+    assert codes[:60] == [404] * 60 and codes[60] == 429
+    assert client.get("/verify/not-a-token").status_code == 404  # the page has its own budget
+    assert "Retry-After" in client.get("/api/v1/verify/not-a-token").headers
+
+
+def test_mail_sending_account_endpoints_are_rate_limited(app):
+    # Each of these mails someone: unlimited, they would let anyone flood an inbox.
+    from app.extensions import limiter
+
+    app.config["RATELIMIT_ENABLED"] = True
+    limiter.init_app(app)
+    client = app.test_client()
+    body = {"email": "pemohon@demo.local"}
+    codes = [client.post("/api/v1/auth/password-reset", json=body).status_code for _ in range(11)]
+    assert codes[:10] == [202] * 10 and codes[10] == 429
+    codes = [client.post("/api/v1/auth/verify-email/resend", json=body).status_code for _ in range(11)]
+    assert codes[10] == 429
