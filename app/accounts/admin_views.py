@@ -1,14 +1,12 @@
 """Administrators' pages for accounts: find a user, change roles, groups and whether the account is active."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from app.common.errors import Forbidden, NotFound, ValidationFailed
-from app.extensions import db, login_manager
+from app.common.errors import NotFound, ValidationFailed
+from app.common.pages import page_for
+from app.extensions import db
 
 from . import service
 from .models import ROLES
@@ -19,22 +17,8 @@ ROLE_LABELS = {"applicant": "Pemohon", "officer": "Petugas", "supervisor": "Supe
                "admin": "Administrator"}
 
 
-def admin_page(view: Callable) -> Callable:
-    """Administrators only (anonymous: login page; others: 403)."""
-
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return login_manager.unauthorized()
-        if not current_user.has_role("admin"):
-            raise Forbidden("Halaman ini khusus administrator.")
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
 @bp.get("")
-@admin_page
+@page_for("admin")
 def users_page():
     """Users by name or email and role."""
     q = (request.args.get("q") or "").strip()
@@ -47,7 +31,7 @@ def users_page():
 
 
 @bp.route("/<int:user_id>", methods=["GET", "POST"])
-@admin_page
+@page_for("admin")
 def edit_user(user_id: int):
     """One user's roles, groups and active flag."""
     user = service.get(user_id)

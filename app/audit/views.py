@@ -1,12 +1,10 @@
 """The administrators' page of the security log: search and page through events."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, render_template, request
 
 from app.common import clock
-from app.inbox.pages import page_for
+from app.common.pages import date_arg, page_for
 
 from . import service
 
@@ -18,15 +16,7 @@ OUTCOMES = {"": "Semua", "ok": "Berhasil", "fail": "Gagal"}
 def _criteria(args) -> tuple[dict, dict[str, list[str]]]:
     """Search criteria from the query string, with field messages for what cannot be read."""
     errors: dict[str, list[str]] = {}
-    days: dict[str, date | None] = {}
-    for name in ("from", "to"):
-        raw = (args.get(name) or "").strip()
-        days[name] = None
-        if raw:
-            try:
-                days[name] = date.fromisoformat(raw)
-            except ValueError:
-                errors[name] = ["Tanggal tidak valid (format TTTT-BB-HH)."]
+    days = {name: date_arg(name, errors) for name in ("from", "to")}
     if days["from"] and days["to"] and days["from"] > days["to"]:
         errors["to"] = ["Tanggal akhir tidak boleh sebelum tanggal awal."]
     actor_id = None

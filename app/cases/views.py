@@ -1,14 +1,13 @@
 """Officer pages for cases: search, the case page, and its process diagram as JSON."""
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.catalog.models import Service
 from app.common.errors import AppError
+from app.common.pages import date_arg
 from app.engine.properties import CASE_STATUSES
 from app.extensions import db
 from app.inbox import search
@@ -21,15 +20,7 @@ bp = Blueprint("cases_officer", __name__, url_prefix="/petugas/permohonan")
 PER_PAGE = 25
 
 
-def _date_arg(name: str, errors: dict) -> date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[name] = ["Tanggal tidak valid."]
-        return None
+
 
 
 @bp.get("")
@@ -41,7 +32,7 @@ def search_page():
     criteria = {"q": args.get("q", "").strip(), "nik": args.get("nik", "").strip(),
                 "service": args.get("service") or None,
                 "status": args.get("status") if args.get("status") in CASE_STATUSES else None,
-                "submitted_from": _date_arg("from", errors), "submitted_to": _date_arg("to", errors)}
+                "submitted_from": date_arg("from", errors), "submitted_to": date_arg("to", errors)}
     try:
         page = max(1, int(args.get("page", 1)))
     except ValueError:

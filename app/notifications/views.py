@@ -1,36 +1,20 @@
 """Notification pages: my in-app messages, and the admins' list of failed deliveries."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.common import clock
-from app.common.errors import AppError, Forbidden
-from app.extensions import db, login_manager
+from app.common.errors import AppError
+from app.common.pages import page_for
+from app.extensions import db
 
 from . import service
 
 bp = Blueprint("notification_pages", __name__)
 
 
-def page_for(*roles: str) -> Callable:
-    """A page for signed-in users (holding one of the roles, when given)."""
 
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if roles and not current_user.has_role(*roles):
-                raise Forbidden("Halaman ini bukan untuk peran Anda.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 @bp.get("/notifikasi")

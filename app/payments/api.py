@@ -142,17 +142,8 @@ def confirm_payment(bill_id: int):
     user = require_user()
     confirmation.require_confirmer(user)
     bill = confirmation.get_bill(bill_id)
-    with confirmation.proof_cleanup() as stored:
-        try:
-            paid, status = confirmation.confirm(actor=user, bill=bill, form=request.form,
-                                                proof=request.files.get("proof"), stored_keys=stored)
-            db.session.commit()
-        except (StaleDataError, IntegrityError) as exc:
-            db.session.rollback()
-            raise Conflict("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.") from exc
-        except BaseException:
-            db.session.rollback()
-            raise
+    paid, status = confirmation.confirm_in_transaction(actor=user, bill=bill, form=request.form,
+                                                       proof=request.files.get("proof"))
     return {"status": status, "bill": bill_ref(paid)}
 
 

@@ -14,13 +14,16 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.accounts.models import User
 from app.cases import service as cases
 from app.cases import storage
 from app.cases.models import Case
 from app.common import clock
-from app.common.errors import AppError, Forbidden, NotFound, ValidationFailed
+from app.common.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 
 from . import service
@@ -63,8 +66,9 @@ def outstanding(*, q: str | None = None, page: int = 1, per_page: int = 50) -> t
         query = query.where(or_(Bill.billing_code.startswith(term.replace(" ", "")),
                                 func.upper(Case.registration_number).contains(term.upper())))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(db.session.scalars(query.order_by(Bill.expires_at, Bill.id).limit(per_page)
-                                    .offset((page - 1) * per_page)))
+    # The page shows each bill's case, service and applicant: load them with the bills, not one by one.
+    items = list(db.session.scalars(query.options(contains_eager(Bill.case)).order_by(Bill.expires_at, Bill.id)
+                                    .limit(per_page).offset((page - 1) * per_page)))
     return items, total
 
 
@@ -134,6 +138,22 @@ def proof_cleanup() -> Iterator[list[str]]:
         for key in keys:
             storage.remove(key)
         raise
+
+
+def confirm_in_transaction(*, actor: User, bill: Bill, form: Mapping, proof) -> tuple[Bill, str]:
+    """`confirm` as one committed transaction (the page's and the API's boundary): a race with another
+    confirmation or the gateway is a 409, and a proof stored for a failed attempt is deleted."""
+    with proof_cleanup() as stored:
+        try:
+            result = confirm(actor=actor, bill=bill, form=form, proof=proof, stored_keys=stored)
+            db.session.commit()
+        except (StaleDataError, IntegrityError) as exc:
+            db.session.rollback()
+            raise Conflict("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.") from exc
+        except BaseException:
+            db.session.rollback()
+            raise
+    return result
 
 
 def confirm(*, actor: User, bill: Bill, form: Mapping, proof, stored_keys: list[str]) -> tuple[Bill, str]:

@@ -1,18 +1,12 @@
 """Officer pages: outstanding bills and the counter's payment confirmation; the supervisors' revenue table."""
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from functools import wraps
-
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.common import clock
 from app.common.errors import AppError
-from app.extensions import db, login_manager
+from app.common.pages import date_arg, page_for
 from app.permits.layout import tanggal_jam
 
 from . import confirmation, revenue, service
@@ -21,20 +15,7 @@ bp = Blueprint("payments", __name__)
 PER_PAGE = 50
 
 
-def page_for(check: Callable) -> Callable:
-    """A page for signed-in users passing `check(user)` (anonymous: the login page; others: 403)."""
 
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            check(current_user._get_current_object())
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _supervisor(user) -> None:
@@ -44,7 +25,7 @@ def _supervisor(user) -> None:
 
 
 @bp.get("/petugas/pembayaran")
-@page_for(confirmation.require_confirmer)
+@page_for(check=confirmation.require_confirmer)
 def outstanding_page():
     """Unpaid bills, searchable by billing code or registration number."""
     q = (request.args.get("q") or "").strip()[:64]
@@ -65,31 +46,21 @@ def _render_form(bill, *, errors: dict | None = None, values: dict | None = None
 
 
 @bp.get("/petugas/pembayaran/<int:bill_id>")
-@page_for(confirmation.require_confirmer)
+@page_for(check=confirmation.require_confirmer)
 def confirm_page(bill_id: int):
     """A bill and the form to record its payment from a bank slip."""
     return _render_form(confirmation.get_bill(bill_id))
 
 
 @bp.post("/petugas/pembayaran/<int:bill_id>")
-@page_for(confirmation.require_confirmer)
+@page_for(check=confirmation.require_confirmer)
 def confirm_submit(bill_id: int):
     """Record the payment: the gateway's path with the officer as actor; errors shown by field."""
     bill = confirmation.get_bill(bill_id)
     values = {k: request.form.get(k, "") for k in ("amount", "paid_at", "bank", "reference")}
     try:
-        with confirmation.proof_cleanup() as stored:
-            try:
-                paid, status = confirmation.confirm(actor=current_user._get_current_object(), bill=bill,
-                                                    form=request.form, proof=request.files.get("proof"),
-                                                    stored_keys=stored)
-                db.session.commit()
-            except (StaleDataError, IntegrityError) as exc:
-                db.session.rollback()
-                raise AppError("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.") from exc
-            except BaseException:
-                db.session.rollback()
-                raise
+        paid, status = confirmation.confirm_in_transaction(actor=current_user._get_current_object(), bill=bill,
+                                                           form=request.form, proof=request.files.get("proof"))
     except AppError as error:
         if error.status in (401, 403, 404):
             raise
@@ -102,15 +73,7 @@ def confirm_submit(bill_id: int):
     return redirect(url_for("cases_officer.show", case_id=paid.case_id))
 
 
-def _date_arg(name: str, errors: dict) -> date | None:
-    raw = (request.args.get(name) or "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        errors[{"dari": "from", "sampai": "to"}[name]] = ["Tanggal tidak valid (gunakan format YYYY-MM-DD)."]
-        return None
+
 
 
 def _revenue_args() -> tuple[dict, dict]:
@@ -119,7 +82,7 @@ def _revenue_args() -> tuple[dict, dict]:
     from app.dashboard.periods import build, default_period
 
     errors: dict[str, list[str]] = {}
-    start, end = _date_arg("dari", errors), _date_arg("sampai", errors)
+    start, end = date_arg("dari", errors, field="from"), date_arg("sampai", errors, field="to")
     try:
         period = build(start, end)
     except AppError as exc:
@@ -139,7 +102,7 @@ def _revenue_args() -> tuple[dict, dict]:
 
 
 @bp.get("/petugas/pendapatan-retribusi")
-@page_for(_supervisor)
+@page_for(check=_supervisor)
 def revenue_page():
     """Retribusi billed, paid, outstanding and expired by service and period, with a CSV export."""
     from app.dashboard import formats, indicators
@@ -155,7 +118,7 @@ def revenue_page():
 
 
 @bp.get("/petugas/pendapatan-retribusi.csv")
-@page_for(_supervisor)
+@page_for(check=_supervisor)
 def revenue_csv():
     """The revenue table as CSV."""
     args, errors = _revenue_args()

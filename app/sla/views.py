@@ -1,16 +1,15 @@
 """SLA pages: the office calendar (admins) and the breach list (supervisors)."""
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
-from functools import wraps
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.common import clock as app_clock
-from app.common.errors import AppError, Forbidden
-from app.extensions import db, login_manager
+from app.common.errors import AppError
+from app.common.pages import page_for
+from app.extensions import db
 
 from . import breaches, holidays
 from .models import HOLIDAY_KINDS
@@ -20,21 +19,7 @@ bp = Blueprint("sla_pages", __name__)
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 
-def page_for(*roles: str) -> Callable:
-    """A page for signed-in users holding one of the roles (others: the login page, or 403)."""
 
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if not current_user.has_role(*roles):
-                raise Forbidden("Halaman ini bukan untuk peran Anda.")
-            return view(*args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _flash_error(exc: AppError) -> None:

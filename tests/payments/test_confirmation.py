@@ -252,3 +252,23 @@ def test_the_json_api_confirms_the_same_way(app):
     assert done.get_json()["bill"]["status"] == "paid"
     assert done.get_json()["bill"]["channel"] == "Bank Jateng"
     assert _state(app, bill["case_id"])["status"] == "in_review"
+
+
+def test_the_outstanding_list_loads_its_bills_cases_in_the_same_statements_whatever_their_number(app):
+    from tests.inbox.test_query_count import recorded_statements
+
+    officer = _officer(app)
+
+    def statements_for_page() -> int:
+        with app.app_context(), recorded_statements() as statements:
+            assert officer.get("/petugas/pembayaran").status_code == 200
+        return len(statements)
+
+    with app.app_context():
+        for hours in (2, 3):
+            bill_at(clock.now() - timedelta(hours=hours))
+    few = statements_for_page()
+    with app.app_context():
+        for hours in range(4, 10):
+            bill_at(clock.now() - timedelta(hours=hours))
+    assert statements_for_page() == few  # no statement per bill (its case, service, applicant)
