@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import lazyload
 
 from app.catalog import service as catalog
@@ -44,24 +44,26 @@ def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRu
     """Start the case's workflow and write the read model."""
     model = catalog.model_for_version(case.process_version)
     run = engine().create(model, initial_data)
-    try:
-        run.run()
-    except EngineIncident as incident:
-        save(case, run, actor_id=actor_id, incident=incident)
-        return run
-    save(case, run, actor_id=actor_id)
+    with sla.one_refresh():
+        try:
+            run.run()
+        except EngineIncident as incident:
+            save(case, run, actor_id=actor_id, incident=incident)
+            return run
+        save(case, run, actor_id=actor_id)
     return run
 
 
 def act(case: Case, action: Callable[[WorkflowRun], None], *, actor_id: int | None) -> WorkflowRun:
     """Load the workflow, apply an action, write everything back; incidents are recorded, not raised."""
     run = load(case)
-    try:
-        action(run)
-    except EngineIncident as incident:
-        save(case, run, actor_id=actor_id, incident=incident)
-        return run
-    save(case, run, actor_id=actor_id)
+    with sla.one_refresh():  # opening tasks, a status change and a clock start re-estimate the case once
+        try:
+            action(run)
+        except EngineIncident as incident:
+            save(case, run, actor_id=actor_id, incident=incident)
+            return run
+        save(case, run, actor_id=actor_id)
     return run
 
 
@@ -156,18 +158,21 @@ def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime
 
 def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -> None:
     ready = {t.id: t for t in open_tasks}
-    # The case is in the session already: do not join it (and its applicant, service) into every row again.
-    rows = {t.id: t for t in db.session.scalars(
-        select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES)))}
+    # One statement reads the case's open rows and any completed rows of ready task ids (a re-entered task
+    # keeps its id: its completed row stays as it is). The case is in the session already: do not join it
+    # (and its applicant, service) into every row again.
+    wanted = Task.state.in_(OPEN_STATES)
+    if ready:
+        wanted = or_(wanted, Task.id.in_(list(ready)))
+    known = list(db.session.scalars(select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, wanted)))
+    rows = {t.id: t for t in known if t.state in OPEN_STATES}
+    closed = {t.id for t in known if t.state not in OPEN_STATES}
     for task_id, row in rows.items():
         if task_id not in ready:
             row.state = "cancelled"
             row.completed_at = now
             events.record(case, "task_cancelled", step=row.name, bpmn_id=row.bpmn_id, actor_id=None)
             signals.task_closed.send(case, case=case, task=row, outcome="cancelled", actor_id=None)
-    new_ids = [task_id for task_id in ready if task_id not in rows]
-    # Completed rows of re-entered task ids stay as they are: one query for all of them.
-    closed = set(db.session.scalars(select(Task.id).where(Task.id.in_(new_ids)))) if new_ids else set()
     for task_id, human in ready.items():
         if task_id in rows or task_id in closed:
             continue
@@ -184,8 +189,10 @@ def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -
         if row.group_key == "pemohon":
             row.assignee_id = case.applicant_id
             row.state = "claimed"
-        db.session.add(row)
+        # Receivers shape the row (assignment, escalation moments) before it is added: the queries they send
+        # would otherwise flush it first and their changes cost an UPDATE after its INSERT.
         signals.task_opened.send(case, case=case, task=row)
+        db.session.add(row)
         events.record(case, "task_created", step=row.name, bpmn_id=row.bpmn_id, actor_id=None,
                       data={"task_id": task_id, "group": row.group_key})
         if row.group_key == "pemohon":

@@ -19,6 +19,7 @@ from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.engine import TaskNotReady
 from app.extensions import db
 from app.jsonforms.validation import validate
+from app.sla import service as sla
 
 from .deadlines import day_bounds, office_today, risk_moment, sla_view  # noqa: F401 - part of this module's API
 from .models import OPEN_STATES, Task
@@ -306,18 +307,19 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
     task.completed_by_id = actor.id
     task.result = data
     db.session.flush()  # optimistic lock on the task row: the second of two racers gets 409 here
-    signals.task_closed.send(task.case, case=task.case, task=task, outcome="completed", actor_id=actor.id)
-    step_data = dict(data)
-    if task.group_key == APPLICANT_GROUP:
-        if "application" in data:
-            case.data = data["application"]
-        step_data["documents"] = cases.document_refs(case)
-    events.record(case, "task_completed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                  actor_role=task.group_key, note=_summary(data), data={"task_id": task.id})
-    try:
-        workflow.act(case, lambda run: run.complete(task.id, step_data), actor_id=actor.id)
-    except TaskNotReady as exc:
-        raise Conflict("Langkah ini sudah tidak menunggu penyelesaian.") from exc
+    with sla.one_refresh():
+        signals.task_closed.send(task.case, case=task.case, task=task, outcome="completed", actor_id=actor.id)
+        step_data = dict(data)
+        if task.group_key == APPLICANT_GROUP:
+            if "application" in data:
+                case.data = data["application"]
+            step_data["documents"] = cases.document_refs(case)
+        events.record(case, "task_completed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
+                      actor_role=task.group_key, note=_summary(data), data={"task_id": task.id})
+        try:
+            workflow.act(case, lambda run: run.complete(task.id, step_data), actor_id=actor.id)
+        except TaskNotReady as exc:
+            raise Conflict("Langkah ini sudah tidak menunggu penyelesaian.") from exc
     db.session.flush()
     return case
 

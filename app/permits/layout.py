@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import math
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -9,8 +10,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from flask import current_app
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
+from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4
@@ -18,7 +18,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
 from app.common import clock
 
@@ -106,13 +106,44 @@ def styles() -> dict[str, ParagraphStyle]:
     }
 
 
-def qr_code(url: str, size: float = 30 * mm) -> Drawing:
+class QrCode(Flowable):
+    """A QR code (error correction M, four-module quiet zone) drawn straight on the canvas.
+
+    The modules are computed once, when the flowable is made, and drawn as one filled path: a document built
+    twice (for "Halaman x dari y") does not encode it twice, and no graphics shape is made per module.
+    """
+
+    QUIET_ZONE = 4
+
+    def __init__(self, value: str, size: float):
+        super().__init__()
+        code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        code.addData(value)
+        code.make()
+        self.modules = [[bool(module) for module in row] for row in code.modules]
+        self.width = self.height = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.width, self.height
+
+    def draw(self) -> None:
+        count = len(self.modules)
+        box = self.width / (count + 2 * self.QUIET_ZONE)
+        path = self.canv.beginPath()
+        for r, row in enumerate(self.modules):
+            column = 0
+            for dark, run in itertools.groupby(row):
+                length = len(list(run))
+                if dark:
+                    path.rect((column + self.QUIET_ZONE) * box, self.height - (r + self.QUIET_ZONE + 1) * box,
+                              length * box, box)
+                column += length
+        self.canv.drawPath(path, stroke=0, fill=1)
+
+
+def qr_code(url: str, size: float = 30 * mm) -> QrCode:
     """A QR code flowable encoding `url`."""
-    widget = QrCodeWidget(url, barLevel="M")
-    x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
-    return drawing
+    return QrCode(url, size)
 
 
 def draw_default_logo(c: rl_canvas.Canvas, x: float, y: float, size: float) -> None:

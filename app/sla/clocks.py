@@ -35,7 +35,7 @@ def start(case, *, actor_id: int | None, at: datetime | None = None) -> CaseCloc
     events.record(case, "sla_clock_started", actor_id=actor_id, note=f"Berkas lengkap; waktu layanan dihitung "
                   f"mulai {app_clock.to_local(row.started_at):%d-%m-%Y %H:%M}.",
                   data={"started_at": app_clock.iso(row.started_at), "sop_days": row.sop_days})
-    ledger.refresh(case, row, now=now)
+    ledger.refresh_soon(case)
     return row
 
 
@@ -49,7 +49,7 @@ def follow_status(case, *, old: str, new: str, actor_id: int | None) -> None:
         if row.state != "stopped":
             row.pending_pause_reason = row.pending_pause_at = None
             ledger.append(case, row, "stopped", reason=new, actor_id=actor_id, at=now)
-            ledger.refresh(case, row, now=now)
+            ledger.refresh_soon(case)
         return
     if row.state == "stopped":
         return
@@ -60,7 +60,7 @@ def follow_status(case, *, old: str, new: str, actor_id: int | None) -> None:
         _pause(case, row, reason, actor_id=actor_id, now=now)
     else:
         _resume(case, row, actor_id=actor_id, now=now)
-    ledger.refresh(case, row, now=now)
+    ledger.refresh_soon(case)
 
 
 def _pause(case, row: CaseClock, reason: str, *, actor_id: int | None, now: datetime) -> None:

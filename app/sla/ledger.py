@@ -8,11 +8,14 @@ legal deadline and the estimated completion are derived from those rows (docs/SL
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, lazyload
 
 from app.common import clock as app_clock
 from app.engine import properties as P
@@ -64,9 +67,46 @@ def _held(row: CaseClock | None) -> CaseClock | None:
     return row
 
 
+# Ledger lines read in the current transaction, per case. Lines are only ever added, and only by `ensure` and
+# `append` below, which add them here too: one change that pauses, resumes and re-estimates a case reads its
+# ledger once. Dropped when the transaction ends and on any rollback (a savepoint's too): never a stale line.
+_ENTRIES = "sla.entries"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_entries(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost one: flushes and released savepoints keep what they added
+        session.info.pop(_ENTRIES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_entries_on_rollback(session: Session, previous_transaction) -> None:  # noqa: ARG001
+    session.info.pop(_ENTRIES, None)  # a savepoint rolled back may have taken lines with it
+
+
 def entries(case_id: int) -> list[ClockEntry]:
     """The ledger of a case, oldest first."""
-    return list(db.session.scalars(select(ClockEntry).where(ClockEntry.case_id == case_id).order_by(ClockEntry.id)))
+    known = db.session.info.setdefault(_ENTRIES, {})
+    if case_id not in known:
+        # Read without flushing the caller's pending work (lines not yet written come after the stored ones).
+        with db.session.no_autoflush:
+            stored = list(db.session.scalars(
+                select(ClockEntry).where(ClockEntry.case_id == case_id).order_by(ClockEntry.id)))
+        known[case_id] = stored + _pending(ClockEntry, case_id, stored)
+    return list(known[case_id])
+
+
+def _pending(model, case_id: int, stored: list) -> list:
+    """Rows of `model` added to the session for the case and not written yet, in the order they were added."""
+    seen = {id(row) for row in stored}
+    return [row for row in db.session.new if isinstance(row, model) and row.case_id == case_id
+            and id(row) not in seen]
+
+
+def _entry_added(entry: ClockEntry) -> None:
+    known = db.session.info.get(_ENTRIES)
+    if known is not None and entry.case_id in known:
+        known[entry.case_id].append(entry)
 
 
 def ensure(case, *, at: datetime | None = None, actor_id: int | None = None) -> CaseClock:
@@ -77,10 +117,12 @@ def ensure(case, *, at: datetime | None = None, actor_id: int | None = None) -> 
         row = CaseClock(case_id=case.id, sop_days=int(case.service.sop_days), extension_days=0, state="pending",
                         pause_count=0, used_working_days=0.0)
         db.session.add(row)
-        db.session.add(ClockEntry(case_id=case.id, at=moment, state="running", reason="diajukan",
-                                  actor_id=actor_id or case.applicant_id))
+        first = ClockEntry(case_id=case.id, at=moment, state="running", reason="diajukan",
+                           actor_id=actor_id or case.applicant_id)
+        db.session.add(first)
         db.session.flush()
         _held(row)
+        db.session.info.setdefault(_ENTRIES, {})[case.id] = [first]
     return row
 
 
@@ -142,6 +184,39 @@ def figures(row: CaseClock, rows: list[ClockEntry], now: datetime) -> Figures:
                    legal_deadline_at=moment_of(budget))
 
 
+_PENDING = "sla.refresh_pending"
+
+
+@contextmanager
+def one_refresh() -> Iterator[None]:
+    """Within the block, `refresh_soon` of a case defers its refresh to the block's end, once per case.
+
+    One completion opens a task, changes the case's status and may start its clock: each of those asks for
+    the figures again, and each answer would be overwritten by the next. Nested blocks join the outer one;
+    an exception discards what was pending (the caller's transaction rolls back anyway).
+    """
+    if _PENDING in db.session.info:
+        yield
+        return
+    pending: dict[int, object] = {}
+    db.session.info[_PENDING] = pending
+    try:
+        yield
+    finally:
+        db.session.info.pop(_PENDING, None)
+    for case in pending.values():
+        refresh(case)
+
+
+def refresh_soon(case) -> None:
+    """Refresh the case's figures now, or at the end of the enclosing `one_refresh` block."""
+    pending = db.session.info.get(_PENDING)
+    if pending is None:
+        refresh(case)
+    else:
+        pending[case.id] = case
+
+
 def refresh(case, row: CaseClock | None = None, *, now: datetime | None = None) -> Figures:
     """Recompute the clock's figures and the case's due date and estimated completion."""
     row = row or ensure(case)
@@ -161,15 +236,12 @@ def refresh(case, row: CaseClock | None = None, *, now: datetime | None = None) 
 def estimated_completion(case, target_at: datetime | None, now: datetime) -> datetime | None:
     """Now plus the SLAs of the remaining steps, never before the clock's projection."""
     from app.catalog import service as catalog
-    from app.inbox.models import OPEN_STATES, Task
 
     from . import estimate
 
     cal = _calendar()
     model = catalog.model_for_version(case.process_version)
-    # Three columns, not whole rows: a Task row would join its case, applicant and service (lazy="joined").
-    open_tasks = db.session.execute(select(Task.process_id, Task.bpmn_id, Task.due_at).where(
-        Task.case_id == case.id, Task.state.in_(OPEN_STATES))).all()
+    open_tasks = _open_tasks(case.id)
     needed = None
     for task in open_tasks:
         own = 0.0
@@ -183,12 +255,27 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
     return max(by_steps, target_at) if target_at is not None else by_steps
 
 
+def _open_tasks(case_id: int) -> list:
+    """The case's open task rows as this session sees them, without flushing the caller's pending work.
+
+    The rows stored open (as changed in this session) and the rows added and not written yet; no row joins its
+    case (Task.case is lazy="joined"), which is in the session already.
+    """
+    from app.inbox.models import OPEN_STATES, Task
+
+    with db.session.no_autoflush:
+        stored = list(db.session.scalars(select(Task).options(lazyload(Task.case)).where(
+            Task.case_id == case_id, Task.state.in_(OPEN_STATES))))
+    return [t for t in stored + _pending(Task, case_id, stored) if t.state in OPEN_STATES]
+
+
 def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor_id: int | None = None,
            note: str | None = None, at: datetime | None = None) -> ClockEntry:
     """Add a ledger line; the clock row follows it."""
     entry = ClockEntry(case_id=case.id, at=at or app_clock.now(), state=state, reason=reason, actor_id=actor_id,
                        note=note)
     db.session.add(entry)
+    _entry_added(entry)
     if state == "stopped":
         row.state = "stopped"
         row.stopped_at = entry.at
@@ -199,14 +286,13 @@ def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor
     else:
         row.paused_reason = None
         row.state = "running" if row.started_at is not None else "pending"
-    db.session.flush()
     return entry
 
 
 def last_entry(case_id: int) -> ClockEntry | None:
     """The newest ledger line of a case."""
-    return db.session.scalar(select(ClockEntry).where(ClockEntry.case_id == case_id)
-                             .order_by(ClockEntry.id.desc()).limit(1))
+    lines = entries(case_id)
+    return lines[-1] if lines else None
 
 
 def agency_pauses(case) -> bool:
@@ -219,10 +305,8 @@ def agency_pauses(case) -> bool:
 
 def agency_of(case) -> str:
     """The agency the case waits on: from its open step's group (teknis_dinkes -> dinkes)."""
-    from app.inbox.models import OPEN_STATES, Task
 
-    keys = sorted(set(db.session.scalars(select(Task.group_key).where(
-        Task.case_id == case.id, Task.state.in_(OPEN_STATES), Task.case_status == "waiting_agency"))))
+    keys = sorted({t.group_key for t in _open_tasks(case.id) if t.case_status == "waiting_agency"})
     if not keys:
         return "instansi"
     return "+".join(k.removeprefix("teknis_") for k in keys)

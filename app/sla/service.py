@@ -76,6 +76,13 @@ def open_clock(case, *, sop_days: int, at: datetime, actor_id: int | None = None
     return _open(case, sop_days=sop_days, at=at, actor_id=actor_id)
 
 
+def one_refresh():
+    """A block within which a case's clock figures and estimate are recomputed once, at its end."""
+    from .ledger import one_refresh as _one_refresh
+
+    return _one_refresh()
+
+
 def case_summary(case) -> dict:
     """The case's clock: used/remaining working days, pause, target date and legal deadline."""
     from .clocks import summary

@@ -12,7 +12,7 @@ from app.extensions import db
 from app.payments.models import Bill
 from app.payments.terbilang import rupiah_words
 from app.permits.layout import tanggal
-from tests.permits.support import pdf_text
+from tests.permits.support import pdf_text, scanned_qr_codes
 from tests.support.api import ApiClient
 from tests.support.pages import login
 
@@ -65,6 +65,8 @@ def test_the_skrd_states_the_billing_code_amount_due_date_words_and_fee_rows(app
         nik = bill.case.data["nik"]
         assert "*" * (len(nik) - 4) + nik[-4:] in text and nik not in text
         assert "/lacak?nomor=" + bill.case.registration_number in text.replace(" ", "")
+        assert scanned_qr_codes(response.data) == [
+            f"{app.config['PUBLIC_BASE_URL']}/lacak?nomor={bill.case.registration_number}"]
 
 
 def test_a_paid_bill_s_skrd_says_it_is_paid(app, client):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import hashlib
 
-from tests.permits.support import CONDITIONS, issue_through_api, pdf_text
+from tests.permits.support import CONDITIONS, issue_through_api, pdf_text, scanned_qr_codes
 from tests.support.api import ApiClient
 
 
@@ -46,6 +46,12 @@ def test_permit_pdf_prints_the_verification_url_of_its_qr_code(client, app):
     content = pdf_text(ApiClient(client, "pemohon@demo.local").get(case["permit"]["pdf_url"]).data)
     url = app.config["PUBLIC_BASE_URL"] + case["permit"]["verify_url"]
     assert url in content.replace("\n", "")
+
+
+def test_permit_qr_code_scans_to_its_verification_url(client, app):
+    case = issue_through_api(client, conditions=None)
+    data = ApiClient(client, "pemohon@demo.local").get(case["permit"]["pdf_url"]).data
+    assert scanned_qr_codes(data) == [app.config["PUBLIC_BASE_URL"] + case["permit"]["verify_url"]]
 
 
 def test_stored_hash_is_the_sha256_of_the_served_file(client):

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.api.test_sip_apoteker_flow import _submit_application
-from tests.permits.support import pdf_text
+from tests.permits.support import pdf_text, scanned_qr_codes
 from tests.support.api import ApiClient
 from tests.support.data import sample_application
 
@@ -24,6 +24,7 @@ def test_receipt_lists_registration_service_applicant_time_and_document_hashes(c
         assert doc["sha256"] in content
     tracking = f"{app.config['PUBLIC_BASE_URL']}/lacak?nomor={case['registration_number']}"
     assert tracking in content.replace("\n", "")
+    assert scanned_qr_codes(response.data) == [tracking]
 
 
 def test_receipt_is_available_to_officers(client):
