@@ -389,11 +389,17 @@ def get_by_registration(number: str) -> Case | None:
 
 def track(number: str) -> dict:
     """The public tracking view: nothing personal."""
-    case = get_by_registration(number.strip().upper())
+    # The columns shown, in one statement: a Case row would bring its workflow state and join its applicant
+    # (and then the applicant's roles and groups), none of which the public sees.
+    case = db.session.execute(
+        select(Case.registration_number, Case.service_key, Service.name.label("service_name"), Case.status,
+               Case.current_step, Case.submitted_at, Case.estimated_completion)
+        .join(Service, Service.key == Case.service_key)
+        .where(Case.registration_number == number.strip().upper())).one_or_none()
     if case is None:
         raise NotFound("Nomor registrasi tidak ditemukan.")
     return {"registration_number": case.registration_number, "service": case.service_key,
-            "service_name": case.service.name, "status": case.status,
+            "service_name": case.service_name, "status": case.status,
             "status_label": STATUS_LABELS.get(case.status, case.status),
             "current_step": case.current_step, "submitted_at": clock.iso(case.submitted_at),
             "estimated_completion": clock.iso(case.estimated_completion)}

@@ -6,6 +6,7 @@ import logging
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app.common import clock
 from app.common.errors import NotFound
@@ -41,9 +42,10 @@ def get(key: str) -> Service:
 
 def list_public() -> list[Service]:
     """Services open to applicants, by name."""
+    # With each one's active version in the same statement: the catalog shows its number (one query, not 1 + N).
     return list(db.session.scalars(
-        select(Service).where(Service.active_version_id.is_not(None), Service.is_public.is_(True))
-        .order_by(Service.name)))
+        select(Service).options(joinedload(Service.active_version))
+        .where(Service.active_version_id.is_not(None), Service.is_public.is_(True)).order_by(Service.name)))
 
 
 def active_model(service: Service) -> tuple[ProcessVersion, ParsedModel]:

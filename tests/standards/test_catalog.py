@@ -44,3 +44,15 @@ def test_home_lists_every_service_with_its_fee_and_an_apply_link(client):
         assert f'href="/permohonan/baru/{key}"' in page
     assert "Biaya: Gratis" in page and "Biaya: Dihitung: Retribusi Persetujuan Bangunan Gedung" in page
     assert "/permohonan/baru/pengaduan" not in page
+
+
+def test_the_catalog_reads_every_service_with_its_version_in_one_statement(client, app):
+    from tests.inbox.test_query_count import recorded_statements
+
+    with app.app_context(), recorded_statements() as statements:
+        listed = client.get("/api/v1/services").get_json()
+    assert len(listed["items"]) >= len(SERVICES) and all(s["version"] for s in listed["items"])
+    assert len(statements) == 1, statements  # was 1 + one per service for its active version
+    with app.app_context(), recorded_statements() as statements:
+        assert client.get("/").status_code == 200
+    assert len(statements) == 1, statements
