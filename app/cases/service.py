@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from app.accounts.models import User
 from app.accounts.service import is_staff
@@ -304,7 +305,10 @@ STAFF_ONLY_NOTES = frozenset({"incident", "task_assigned", "task_claimed", "task
 
 def history(case: Case, *, for_applicant: bool) -> list[dict]:
     """The audit trail, oldest first; applicants see roles rather than officers' names."""
-    rows = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    # Each actor's name is shown; their roles and groups are not (not loaded with them).
+    rows = db.session.scalars(
+        select(CaseEvent).options(joinedload(CaseEvent.actor).options(lazyload(User.role_rows), lazyload(User.groups)))
+        .where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
     items = []
     for ev in rows:
         if ev.actor is None:
@@ -332,8 +336,9 @@ def describe(case: Case, user: User) -> dict:
     from app.permits import service as permits
 
     for_applicant = not is_staff(user)
-    open_tasks = list(db.session.scalars(select(Task).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))
-                                         .order_by(Task.created_at)))
+    open_tasks = list(db.session.scalars(  # the case is at hand: do not join it (and its applicant) into each row
+        select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, Task.state.in_(OPEN_STATES))
+        .order_by(Task.created_at)))
     outstanding = []
     for task in open_tasks:
         if task.group_key == "pemohon":
