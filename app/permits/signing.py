@@ -15,7 +15,7 @@ import shutil
 import threading
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -49,18 +49,21 @@ class SigningUnavailable(AppError):
         "Sertifikat tanda tangan elektronik belum tersedia. Hubungi administrator.")
 
 
-@dataclass(frozen=True)
+@dataclass
 class LoadedSigner:
     """A signer ready to use, with the SHA-256 fingerprint of its certificate."""
 
     signer: signers.SimpleSigner
     cert_sha256: str
     subject: str
+    # Bytes to reserve in the PDF for the CMS container: pyHanko finds it by signing a dummy first, and it
+    # depends only on the certificate chain and the fixed attributes, so it is found once per signer.
+    bytes_reserved: int | None = field(default=None, compare=False)
 
 
 class _KeyKeepingSigner(signers.SimpleSigner):
     """pyHanko's SimpleSigner re-parses its private key for every signature (for RSA with a key check
-    of ~30 ms, twice per document: the size estimate signs too); this one parses it once."""
+    of ~30 ms per signature, the size estimate's dummy included); this one parses it once."""
 
     _parsed_key = None
 
@@ -237,9 +240,20 @@ def sign_pdf(pdf: bytes, *, reason: str, location: str, signer_name: str | None 
     meta = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD, subfilter=SigSeedSubFilter.PADES, md_algorithm="sha256", reason=reason,
         location=location, name=signer_name or None, certify=True, docmdp_permissions=MDPPerm.NO_CHANGES)
+    if loaded.bytes_reserved is None:
+        loaded.bytes_reserved = _run_coroutine(_estimate_container_size(pdf, meta, loaded.signer))
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    out = _run_coroutine(signers.PdfSigner(meta, signer=loaded.signer).async_sign_pdf(writer))
+    out = _run_coroutine(signers.PdfSigner(meta, signer=loaded.signer).async_sign_pdf(
+        writer, bytes_reserved=loaded.bytes_reserved))
     return out.getvalue(), loaded.cert_sha256
+
+
+async def _estimate_container_size(pdf: bytes, meta: signers.PdfSignatureMetadata, signer) -> int:
+    """pyHanko's own estimate (a dummy signature, with its 50 % margin), made on a copy of the document."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    session = signers.PdfSigner(meta, signer=signer).init_signing_session(writer)
+    validation_info = await session.perform_presign_validation(writer)
+    return await session.estimate_signature_container_size(validation_info)
 
 
 def _run_coroutine(coro: Coroutine[Any, Any, T]) -> T:
