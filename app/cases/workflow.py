@@ -164,7 +164,14 @@ def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -
     wanted = Task.state.in_(OPEN_STATES)
     if ready:
         wanted = or_(wanted, Task.id.in_(list(ready)))
-    known = list(db.session.scalars(select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, wanted)))
+    # Read without flushing the caller's pending work (the case's new workflow state, events): it is written
+    # once, with this save's rows, instead of in a flush of its own. Rows added and not yet written count too.
+    with db.session.no_autoflush:
+        known = list(db.session.scalars(
+            select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, wanted)))
+    seen = {id(t) for t in known}
+    known += [t for t in db.session.new if isinstance(t, Task) and t.case_id == case.id and id(t) not in seen
+              and (t.state in OPEN_STATES or t.id in ready)]
     rows = {t.id: t for t in known if t.state in OPEN_STATES}
     closed = {t.id for t in known if t.state not in OPEN_STATES}
     for task_id, row in rows.items():

@@ -6,7 +6,8 @@ completed with valid data as its group's demo officer (or the applicant) through
 returns it, verification passes, Dinas Kesehatan recommends, the head of division approves, the head of office
 signs and the permit is issued. Floor: the same BPMN files parsed by SpiffWorkflow, the same steps with the same
 data run in memory, with one full serializer round trip (serialize_json + deserialize_json) per completion.
-The two alternate (four bare cases after each service case), so both see the same minutes of a shared machine.
+The two alternate completion by completion (the same step on four bare cases after each service completion), so
+both see the same seconds of a shared machine.
 
 BENCH_PROFILE=1 writes a cProfile of the service-side completions before issuance to <workdir>/../engine-<db>.prof and prints
 the top functions.
@@ -43,8 +44,9 @@ def _steps(sample_application, verdicts_ok, stra_revise) -> list[tuple[str, dict
 def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[list[float], list[float], list, dict]:
     """Run `cases` cases to issuance; ms per completion, ms of the last (issuing) completions, steps, start.
 
-    After each counted case, `floor_per_case` bare-engine cases run (info["floor"]): the two kinds of
-    figures alternate through the run, so a slower or faster minute of a shared machine weighs on both.
+    Alongside each counted case run `floor_per_case` bare-engine cases (info["floor"]): after each service
+    completion, the same step on each of them. The two kinds of figures alternate completion by completion,
+    so a slower or faster second of a shared machine weighs on both.
     """
     from app.accounts import service as accounts
     from app.cases import service as cases_service
@@ -103,6 +105,7 @@ def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[l
                                           "service": SERVICE},
                                  "application": case.data, "documents": cases_service.document_refs(case),
                                  "applicant": {"name": applicant.name, "email": applicant.email}}
+            bare = [floor.start() for _ in range(floor_per_case)] if floor is not None and n else []
             for index, (bpmn_id, data) in enumerate(steps):
                 db.session.expire_all()  # every request starts from a fresh session
                 task = db.session.scalar(select(Task).where(Task.case_id == case_id, Task.bpmn_id == bpmn_id,
@@ -126,15 +129,17 @@ def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[l
                     times.append(elapsed)
                     if index == len(steps) - 1:
                         issuing.append(elapsed)
+                for run in bare:  # the same step on bare cases, in the same second of the machine
+                    floor_times.append(floor.step(run, index))
+            assert all(run["done"] for run in bare), "a bare workflow did not finish"
             status = db.session.get(Case, case_id).status
             assert status == "issued", status
             db.session.remove()
-            if floor is None:
+            if floor is None:  # case 0 gave the initial data; warm the bare engine with one whole case
                 floor = _Floor(steps, first_initial)
-            if not n:
-                floor.case()  # case 0 warms the bare engine too
-            for _ in range(floor_per_case if n else 0):
-                floor_times.extend(floor.case())
+                warm = floor.start()
+                for index in range(len(steps)):
+                    floor.step(warm, index)
     completions = max(len(times), 1)
     ctx.log(f"{len(statements) / completions:.1f} SQL statements per completion")
     if profile:
@@ -176,31 +181,33 @@ class _Floor:
         self.steps = steps
         self.initial = initial
 
-    def case(self) -> list[float]:
-        """One case start to end: ms per completion."""
+    def start(self) -> dict:
+        """A new bare case, started and serialized (not timed)."""
         from SpiffWorkflow.bpmn import BpmnWorkflow
         from SpiffWorkflow.util.task import TaskState
 
-        serializer = self.serializer
-        documents = self.initial["documents"]
         wf = BpmnWorkflow(self.spec, self.subprocesses)
         wf.get_next_task(state=TaskState.READY).set_data(**self.initial)
         wf.do_engine_steps()
-        state = serializer.serialize_json(wf)
-        times = []
-        for bpmn_id, data in self.steps:
-            t0 = time.perf_counter()
-            wf = serializer.deserialize_json(state)
-            ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == bpmn_id]
-            assert len(ready) == 1, (bpmn_id, [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY)])
-            task = ready[0]
-            task.set_data(**(data | {"documents": documents} if bpmn_id == "perbaikan" else data))
-            task.run()
-            wf.do_engine_steps()
-            state = serializer.serialize_json(wf)
-            times.append((time.perf_counter() - t0) * 1000)
-        assert wf.completed, "the bare workflow did not finish"
-        return times
+        return {"state": self.serializer.serialize_json(wf), "done": False}
+
+    def step(self, case: dict, index: int) -> float:
+        """Complete step `index` of a bare case: restore, complete, run on, serialize; ms."""
+        from SpiffWorkflow.util.task import TaskState
+
+        bpmn_id, data = self.steps[index]
+        t0 = time.perf_counter()
+        wf = self.serializer.deserialize_json(case["state"])
+        ready = [t for t in wf.get_tasks(state=TaskState.READY, manual=True) if t.task_spec.bpmn_id == bpmn_id]
+        assert len(ready) == 1, (bpmn_id, [t.task_spec.bpmn_id for t in wf.get_tasks(state=TaskState.READY)])
+        task = ready[0]
+        task.set_data(**(data | {"documents": self.initial["documents"]} if bpmn_id == "perbaikan" else data))
+        task.run()
+        wf.do_engine_steps()
+        case["state"] = self.serializer.serialize_json(wf)
+        elapsed = (time.perf_counter() - t0) * 1000
+        case["done"] = wf.completed
+        return elapsed
 
 
 def run(ctx) -> list[dict]:
