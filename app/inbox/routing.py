@@ -197,11 +197,14 @@ def _group_officers(group_key: str) -> list[User]:
 
 def pick_assignee(group_key: str) -> tuple[User | None, str]:
     """The officer who gets the group's next task under its mode (None when manual or nobody is in)."""
-    routing = db.session.get(GroupRouting, group_key)
-    if routing is None or routing.mode == "manual":
-        return None, "manual"
-    officers = _group_officers(group_key)
-    away = _active_absences([u.id for u in officers], office_today())
+    # Who may get it does not depend on the caller's pending work: read without flushing it (the loads of
+    # least_loaded below do, and see tasks assigned earlier in the same transaction).
+    with db.session.no_autoflush:
+        routing = db.session.get(GroupRouting, group_key)
+        if routing is None or routing.mode == "manual":
+            return None, "manual"
+        officers = _group_officers(group_key)
+        away = _active_absences([u.id for u in officers], office_today())
     pool = [u for u in officers if u.id not in away]
     if not pool:
         return None, routing.mode

@@ -54,8 +54,9 @@ def _calendar():
 
 
 def get(case_id: int) -> CaseClock | None:
-    """The clock row of a case, if it has one."""
-    return _held(db.session.get(CaseClock, case_id))
+    """The clock row of a case, if it has one (read without flushing the caller's pending work)."""
+    with db.session.no_autoflush:
+        return _held(db.session.get(CaseClock, case_id))
 
 
 def _held(row: CaseClock | None) -> CaseClock | None:
