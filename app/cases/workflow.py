@@ -16,6 +16,7 @@ from sqlalchemy.orm import lazyload
 
 from app.catalog import service as catalog
 from app.common import clock, signals
+from app.common.models import with_unwritten
 from app.engine import EngineIncident, WorkflowRun
 from app.engine import properties as P
 from app.extensions import db
@@ -169,9 +170,7 @@ def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -
     with db.session.no_autoflush:
         known = list(db.session.scalars(
             select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, wanted)))
-    seen = {id(t) for t in known}
-    known += [t for t in db.session.new if isinstance(t, Task) and t.case_id == case.id and id(t) not in seen
-              and (t.state in OPEN_STATES or t.id in ready)]
+    known = [t for t in with_unwritten(Task, case.id, known) if t.state in OPEN_STATES or t.id in ready]
     rows = {t.id: t for t in known if t.state in OPEN_STATES}
     closed = {t.id for t in known if t.state not in OPEN_STATES}
     for task_id, row in rows.items():

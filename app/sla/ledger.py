@@ -18,6 +18,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import Session, lazyload
 
 from app.common import clock as app_clock
+from app.common.models import with_unwritten
 from app.engine import properties as P
 from app.extensions import db
 
@@ -93,15 +94,8 @@ def entries(case_id: int) -> list[ClockEntry]:
         with db.session.no_autoflush:
             stored = list(db.session.scalars(
                 select(ClockEntry).where(ClockEntry.case_id == case_id).order_by(ClockEntry.id)))
-        known[case_id] = stored + _pending(ClockEntry, case_id, stored)
+        known[case_id] = with_unwritten(ClockEntry, case_id, stored)
     return list(known[case_id])
-
-
-def _pending(model, case_id: int, stored: list) -> list:
-    """Rows of `model` added to the session for the case and not written yet, in the order they were added."""
-    seen = {id(row) for row in stored}
-    return [row for row in db.session.new if isinstance(row, model) and row.case_id == case_id
-            and id(row) not in seen]
 
 
 def _entry_added(entry: ClockEntry) -> None:
@@ -267,7 +261,7 @@ def _open_tasks(case_id: int) -> list:
     with db.session.no_autoflush:
         stored = list(db.session.scalars(select(Task).options(lazyload(Task.case)).where(
             Task.case_id == case_id, Task.state.in_(OPEN_STATES))))
-    return [t for t in stored + _pending(Task, case_id, stored) if t.state in OPEN_STATES]
+    return [t for t in with_unwritten(Task, case_id, stored) if t.state in OPEN_STATES]
 
 
 def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor_id: int | None = None,
