@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.api import rate_limited_client
 from tests.support.pages import submit
 
 PAGES = ["/", "/masuk", "/lacak", "/daftar", "/api/v1/services", "/healthz", "/layanan/sip_apoteker"]
@@ -60,11 +61,7 @@ def test_a_success_resets_the_failure_count(client):
 
 
 def test_public_tracking_is_rate_limited(app):
-    from app.extensions import limiter
-
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.init_app(app)
-    client = app.test_client()
+    client = rate_limited_client(app)
     codes = [client.get("/api/v1/track/SIPA-2026-000001").status_code for _ in range(61)]
     assert codes[:60] == [404] * 60 and codes[60] == 429
     limited = client.get("/api/v1/track/SIPA-2026-000001")
@@ -82,11 +79,7 @@ def test_session_cookie_is_secure_and_hsts_is_sent_when_configured(app):
 
 
 def test_permit_verification_is_rate_limited(app):
-    from app.extensions import limiter
-
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.init_app(app)
-    client = app.test_client()
+    client = rate_limited_client(app)
     codes = [client.get("/api/v1/verify/not-a-token").status_code for _ in range(61)]
     assert codes[:60] == [404] * 60 and codes[60] == 429
     assert client.get("/verify/not-a-token").status_code == 404  # the page has its own budget
@@ -95,11 +88,7 @@ def test_permit_verification_is_rate_limited(app):
 
 def test_mail_sending_account_endpoints_are_rate_limited(app):
     # Each of these mails someone: unlimited, they would let anyone flood an inbox.
-    from app.extensions import limiter
-
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.init_app(app)
-    client = app.test_client()
+    client = rate_limited_client(app)
     body = {"email": "pemohon@demo.local"}
     codes = [client.post("/api/v1/auth/password-reset", json=body).status_code for _ in range(11)]
     assert codes[:10] == [202] * 10 and codes[10] == 429

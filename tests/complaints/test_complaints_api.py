@@ -4,7 +4,7 @@ from __future__ import annotations
 from app.accounts import service as accounts
 from app.complaints.models import Complaint
 from app.extensions import db
-from tests.support.api import ApiClient
+from tests.support.api import ApiClient, rate_limited_client
 
 COMPLAINT = {"name": "Sri Wahyuni", "contact": "sri.wahyuni@contoh.id", "subject": "Loket tutup sebelum jam layanan",
              "body": "Pada Senin pukul 14.00 loket pelayanan sudah tutup padahal jam layanan sampai 15.00."}
@@ -65,10 +65,6 @@ def test_a_ticket_shows_no_identity_to_the_public_and_everything_to_the_complain
 
 
 def test_anonymous_filing_is_rate_limited(app):
-    from app.extensions import limiter
-
-    app.config.update(RATELIMIT_ENABLED=True, COMPLAINT_RATE_LIMIT="2/hour")
-    limiter.init_app(app)
-    client = app.test_client()
+    client = rate_limited_client(app, COMPLAINT_RATE_LIMIT="2/hour")
     codes = [client.post("/api/v1/complaints", json=COMPLAINT).status_code for _ in range(3)]
     assert codes == [201, 201, 429]

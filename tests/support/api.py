@@ -38,3 +38,13 @@ class ApiClient:
         return self.post(f"/api/v1/cases/{case_id}/documents",
                          data={"requirement": requirement, "file": (io.BytesIO(content), filename)},
                          content_type="multipart/form-data")
+
+
+def rate_limited_client(app, **config):
+    """A test client of `app` with the per-client rate limits on (the test configuration turns them off)."""
+    from app.extensions import limiter
+
+    app.config.update(RATELIMIT_ENABLED=True, **config)
+    limiter.init_app(app)
+    return app.test_client()
+
