@@ -51,8 +51,7 @@ def create_magic_link(*, user: User, case_id: int, task_id: str | None) -> tuple
     db.session.add(MagicLink(user_id=user.id, case_id=case_id, task_id=task_id, token_hash=_digest(token),
                              code_hash=_digest(f"{case_id}:{code}"),
                              expires_at=clock.now() + timedelta(days=MAGIC_LINK_DAYS)))
-    db.session.flush()
-    return token, code
+    return token, code  # written with the caller's other rows: nothing here needs the link's id
 
 
 def _consume(link: MagicLink | None) -> MagicLink | None:

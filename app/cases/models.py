@@ -51,8 +51,13 @@ class Case(CreatedAtMixin, db.Model):
 
     applicant = relationship("User", foreign_keys=[applicant_id], lazy="joined")
     entered_by = relationship("User", foreign_keys=[entered_by_id])
-    process_version = relationship("ProcessVersion")
+    # Joined: nearly every change of a case asks for its parsed model (by the version's content hash), and
+    # the version row is small (its files are deferred). Lists that never need it opt out (lazyload).
+    process_version = relationship("ProcessVersion", lazy="joined")
     service = relationship("Service", lazy="joined")
+    # The SOP clock (app/sla), loaded with its case too: every change of a case reads it, and the row is small.
+    # Lists that never show it opt out (lazyload); the database deletes a clock with its case.
+    clock = relationship("CaseClock", uselist=False, lazy="joined", passive_deletes=True)
 
 
 class CaseEvent(db.Model):

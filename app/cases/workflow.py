@@ -11,16 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import or_, select
-from sqlalchemy.orm import lazyload
 
 from app.catalog import service as catalog
 from app.common import clock, signals
-from app.common.models import with_unwritten
 from app.engine import EngineIncident, WorkflowRun
 from app.engine import properties as P
 from app.extensions import db
-from app.inbox.models import OPEN_STATES, Task
+from app.inbox.models import OPEN_STATES, Task, case_task_rows
 from app.sla import service as sla
 
 from . import events
@@ -159,18 +156,10 @@ def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime
 
 def _sync_tasks(case: Case, run: WorkflowRun, open_tasks: list, now: datetime) -> None:
     ready = {t.id: t for t in open_tasks}
-    # One statement reads the case's open rows and any completed rows of ready task ids (a re-entered task
-    # keeps its id: its completed row stays as it is). The case is in the session already: do not join it
-    # (and its applicant, service) into every row again.
-    wanted = Task.state.in_(OPEN_STATES)
-    if ready:
-        wanted = or_(wanted, Task.id.in_(list(ready)))
-    # Read without flushing the caller's pending work (the case's new workflow state, events): it is written
-    # once, with this save's rows, instead of in a flush of its own. Rows added and not yet written count too.
-    with db.session.no_autoflush:
-        known = list(db.session.scalars(
-            select(Task).options(lazyload(Task.case)).where(Task.case_id == case.id, wanted)))
-    known = [t for t in with_unwritten(Task, case.id, known) if t.state in OPEN_STATES or t.id in ready]
+    # The case's open rows and any completed rows of ready task ids (a re-entered task keeps its id: its completed
+    # row stays as it is), read without flushing the caller's pending work (the case's new workflow state,
+    # events): it is written once, with this save's rows, instead of in a flush of its own.
+    known = case_task_rows(case.id, ready)
     rows = {t.id: t for t in known if t.state in OPEN_STATES}
     closed = {t.id for t in known if t.state not in OPEN_STATES}
     for task_id, row in rows.items():

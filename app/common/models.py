@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.common import clock
 from app.common.types import UTCDateTime
@@ -27,3 +28,32 @@ def with_unwritten(model, case_id: int, stored: list) -> list:
     return stored + [row for row in db.session.new
                      if isinstance(row, model) and row.case_id == case_id and id(row) not in seen]
 
+
+
+# Rows read once per transaction and kept beside the session: dropped when the outermost transaction ends and
+# on any rollback (a savepoint's too), so a later transaction never answers from what it did not read itself.
+_TRANSACTION_CACHES = "transaction_caches"
+
+
+def transaction_cache(name: str, session: Session | None = None) -> dict:
+    """The dict named `name` kept for the current transaction of the session (created empty)."""
+    from app.extensions import db
+
+    info = (session or db.session).info
+    return info.setdefault(_TRANSACTION_CACHES, {}).setdefault(name, {})
+
+
+def peek_transaction_cache(name: str, session: Session) -> dict | None:
+    """The dict named `name` of the session's current transaction, or None when nothing was kept."""
+    return session.info.get(_TRANSACTION_CACHES, {}).get(name)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_end(session: Session, transaction) -> None:
+    if transaction.parent is None:  # the outermost one: flushes and released savepoints keep what they added
+        session.info.pop(_TRANSACTION_CACHES, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:  # noqa: ARG001
+    session.info.pop(_TRANSACTION_CACHES, None)  # a savepoint rolled back may have taken rows with it

@@ -1,12 +1,14 @@
 """Human-task rows: the read model every inbox, dashboard and escalation sweep reads."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, bindparam, event, or_, select, text
+from sqlalchemy.orm import Mapped, Session, lazyload, mapped_column, relationship
 
-from app.common.models import CreatedAtMixin
+from app.common.models import CreatedAtMixin, peek_transaction_cache, transaction_cache, with_unwritten
 from app.common.types import JSONType, UTCDateTime
 from app.extensions import db
 
@@ -58,6 +60,52 @@ class Task(CreatedAtMixin, db.Model):
 
     case = relationship("Case", lazy="joined")
     assignee = relationship("User", foreign_keys=[assignee_id])
+
+
+# The task rows of a case read in the current transaction (app.common.models.transaction_cache): the open rows,
+# and the rows of the ids asked for. A change reads them once: the workflow's task sync first, then the pause
+# rules and the estimate. Rows are never reopened, and the rows a change adds are kept here once written.
+_CASE_ROWS = "inbox.case_rows"
+
+
+def case_task_rows(case_id: int, ids: Iterable[str] = ()) -> list[Task]:
+    """The case's open task rows, and its rows of `ids` whatever their state, as this session sees them.
+
+    Stored rows are read without flushing the caller's pending work, and at most once per transaction (again
+    only for ids not asked for before); rows added and not written yet follow, as an autoflushed read would
+    have returned them. No row joins its case (Task.case is lazy="joined"), which is in the session already.
+    """
+    asked = set(ids)
+    kept = transaction_cache(_CASE_ROWS)
+    known = kept.get(case_id)
+    if known is None or not asked <= known["ids"]:
+        with db.session.no_autoflush:
+            if asked:
+                stored = db.session.scalars(_rows_query(True), {"case_id": case_id, "ids": sorted(asked)})
+            else:
+                stored = db.session.scalars(_rows_query(False), {"case_id": case_id})
+            rows = {row.id: row for row in stored}
+        known = kept[case_id] = {"rows": {**known["rows"], **rows} if known else rows,
+                                 "ids": asked | known["ids"] if known else asked}
+    return [row for row in with_unwritten(Task, case_id, list(known["rows"].values()))
+            if row.state in OPEN_STATES or row.id in asked]
+
+
+@cache
+def _rows_query(with_ids: bool):
+    """The statement of `case_task_rows`, built once (parameters: case_id, and ids when `with_ids`)."""
+    wanted = Task.state.in_(OPEN_STATES)
+    if with_ids:
+        wanted = or_(wanted, Task.id.in_(bindparam("ids", expanding=True)))
+    return select(Task).options(lazyload(Task.case)).where(Task.case_id == bindparam("case_id"), wanted)
+
+
+@event.listens_for(Session, "pending_to_persistent")
+def _task_written(session: Session, instance) -> None:
+    if isinstance(instance, Task):
+        kept = peek_transaction_cache(_CASE_ROWS, session)
+        if kept is not None and instance.case_id in kept:
+            kept[instance.case_id]["rows"][instance.id] = instance
 
 
 # -- officer workspace: internal notes, absences, saved filters, automatic assignment -----------

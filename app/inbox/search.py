@@ -32,7 +32,8 @@ def search_cases(user: User, *, q: str | None = None, nik: str | None = None, se
         raise ValidationFailed(fields={"to": ["Tanggal akhir sebelum tanggal awal."]})
     applicant = aliased(User)
     query = (select(Case, func.count().over().label("total")).join(applicant, applicant.id == Case.applicant_id)
-             .options(joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups))))
+             .options(joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups)),
+                      lazyload(Case.process_version), lazyload(Case.clock)))
     query = query.where(Case.status == status) if status else query.where(Case.status != "draft")
     if q and q.strip():
         term = q.strip()

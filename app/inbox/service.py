@@ -82,10 +82,11 @@ def _scope_condition(user: User, scope: str, state: str | None):
 
 # Rows of a list show their case, applicant, service and holder: load them in the same statement, leave
 # out the case's workflow state and form data (lists never read them), and leave the users' roles and
-# groups unloaded (their selectin default would add a query per relationship).
+# groups unloaded (their selectin default would add a query per relationship), and the cases' process versions
+# and clocks too.
 _LIST_OPTIONS = (
     joinedload(Task.case).options(
-        defer(Case.workflow_state), defer(Case.data),
+        defer(Case.workflow_state), defer(Case.data), lazyload(Case.process_version), lazyload(Case.clock),
         joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups))),
     joinedload(Task.assignee).options(lazyload(User.role_rows), lazyload(User.groups)),
 )

@@ -41,5 +41,5 @@ def on_task_opened(sender, *, case, task, **_) -> None:
 
     task.case = case
     task.next_check_at = escalation.next_check(task, 0)
-    if case.status not in ("draft", *ledger.FINAL_STATUSES) and ledger.get(case.id) is not None:
+    if case.status not in ("draft", *ledger.FINAL_STATUSES) and ledger.get(case) is not None:
         ledger.refresh_soon(case)

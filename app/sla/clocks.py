@@ -128,7 +128,7 @@ def extend(case, *, actor, days: int, reason: str) -> CaseClock:
 def decide_pause(case, *, actor, approve: bool, note: str | None = None) -> CaseClock:
     """A supervisor approves (or refuses) a pause beyond the allowed count."""
     _require_supervisor(actor)
-    row = ledger.get(case.id)
+    row = ledger.get(case)
     if row is None or not row.pending_pause_reason:
         raise Conflict("Tidak ada penghentian jam layanan yang menunggu persetujuan.")
     reason = row.pending_pause_reason
@@ -161,7 +161,7 @@ def _date(moment: datetime | None) -> str | None:
 def summary(case, *, now: datetime | None = None) -> dict:
     """The clock as the case view shows it: used/remaining working days, pause, target and legal dates."""
     sop = int(case.service.sop_days)
-    row = ledger.get(case.id) if case.id is not None else None
+    row = ledger.get(case) if case.id is not None else None
     if row is None:
         return {"used_working_days": 0.0, "remaining_working_days": float(sop), "sop_days": sop,
                 "extension_days": 0, "paused": False, "paused_reason": None, "state": "not_started",

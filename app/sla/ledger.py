@@ -12,13 +12,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, lazyload
+from sqlalchemy import bindparam, select
 
 from app.common import clock as app_clock
-from app.common.models import with_unwritten
+from app.common.models import transaction_cache, with_unwritten
 from app.engine import properties as P
 from app.extensions import db
 
@@ -54,70 +54,54 @@ def _calendar():
     return calendar()
 
 
-def get(case_id: int) -> CaseClock | None:
-    """The clock row of a case, if it has one (read without flushing the caller's pending work)."""
+def get(case) -> CaseClock | None:
+    """The clock row of a case, if it has one (loaded with the case; else read without flushing pending work)."""
     with db.session.no_autoflush:
-        return _held(db.session.get(CaseClock, case_id))
+        return case.clock
 
 
-def _held(row: CaseClock | None) -> CaseClock | None:
-    # The identity map holds clean rows weakly: without a reference the row is collected between two
-    # signal receivers of one change and read again. Holding it lets `session.get` answer from memory
-    # (and still read the database after a rollback or commit expired it).
-    if row is not None:
-        db.session.info.setdefault("sla.clocks", {})[row.case_id] = row
-    return row
-
-
-# Ledger lines read in the current transaction, per case. Lines are only ever added, and only by `ensure` and
-# `append` below, which add them here too: one change that pauses, resumes and re-estimates a case reads its
-# ledger once. Dropped when the transaction ends and on any rollback (a savepoint's too): never a stale line.
+# Ledger lines read in the current transaction, per case (app.common.models.transaction_cache). Lines are only
+# ever added, and only by `ensure` and `append` below, which add them here too: one change that pauses, resumes
+# and re-estimates a case reads its ledger once.
 _ENTRIES = "sla.entries"
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _forget_entries(session: Session, transaction) -> None:
-    if transaction.parent is None:  # the outermost one: flushes and released savepoints keep what they added
-        session.info.pop(_ENTRIES, None)
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_entries_on_rollback(session: Session, previous_transaction) -> None:  # noqa: ARG001
-    session.info.pop(_ENTRIES, None)  # a savepoint rolled back may have taken lines with it
 
 
 def entries(case_id: int) -> list[ClockEntry]:
     """The ledger of a case, oldest first."""
-    known = db.session.info.setdefault(_ENTRIES, {})
+    known = transaction_cache(_ENTRIES)
     if case_id not in known:
         # Read without flushing the caller's pending work (lines not yet written come after the stored ones).
         with db.session.no_autoflush:
-            stored = list(db.session.scalars(
-                select(ClockEntry).where(ClockEntry.case_id == case_id).order_by(ClockEntry.id)))
+            stored = list(db.session.scalars(_entries_query(), {"case_id": case_id}))
         known[case_id] = with_unwritten(ClockEntry, case_id, stored)
     return list(known[case_id])
 
 
+@cache
+def _entries_query():
+    """The statement of `entries`, built once (parameter: case_id)."""
+    return select(ClockEntry).where(ClockEntry.case_id == bindparam("case_id")).order_by(ClockEntry.id)
+
+
 def _entry_added(entry: ClockEntry) -> None:
-    known = db.session.info.get(_ENTRIES)
-    if known is not None and entry.case_id in known:
+    known = transaction_cache(_ENTRIES)
+    if entry.case_id in known:
         known[entry.case_id].append(entry)
 
 
 def ensure(case, *, at: datetime | None = None, actor_id: int | None = None) -> CaseClock:
     """The case's clock, created (pending, with the file received) when missing."""
-    row = get(case.id)
+    row = get(case)
     if row is None:
         moment = at or case.submitted_at or app_clock.now()
         row = CaseClock(case_id=case.id, sop_days=int(case.service.sop_days), extension_days=0, state="pending",
                         pause_count=0, used_working_days=0.0)
-        db.session.add(row)
+        case.clock = row  # added to the session with it
         first = ClockEntry(case_id=case.id, at=moment, state="running", reason="diajukan",
                            actor_id=actor_id or case.applicant_id)
         db.session.add(first)
         db.session.flush()
-        _held(row)
-        db.session.info.setdefault(_ENTRIES, {})[case.id] = [first]
+        transaction_cache(_ENTRIES)[case.id] = [first]
     return row
 
 
@@ -251,17 +235,10 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
 
 
 def _open_tasks(case_id: int) -> list:
-    """The case's open task rows as this session sees them, without flushing the caller's pending work.
+    """The case's open task rows as this session sees them, without flushing the caller's pending work."""
+    from app.inbox.models import OPEN_STATES, case_task_rows
 
-    The rows stored open (as changed in this session) and the rows added and not written yet; no row joins its
-    case (Task.case is lazy="joined"), which is in the session already.
-    """
-    from app.inbox.models import OPEN_STATES, Task
-
-    with db.session.no_autoflush:
-        stored = list(db.session.scalars(select(Task).options(lazyload(Task.case)).where(
-            Task.case_id == case_id, Task.state.in_(OPEN_STATES))))
-    return [t for t in with_unwritten(Task, case_id, stored) if t.state in OPEN_STATES]
+    return [t for t in case_task_rows(case_id) if t.state in OPEN_STATES]
 
 
 def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor_id: int | None = None,

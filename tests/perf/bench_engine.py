@@ -10,7 +10,8 @@ The two alternate completion by completion (the same step on four bare cases aft
 both see the same seconds of a shared machine.
 
 BENCH_PROFILE=1 writes a cProfile of the service-side completions before issuance to <workdir>/../engine-<db>.prof and prints
-the top functions.
+the top functions and the statements of a completion with their time from send to result; BENCH_PROFILE=sql prints
+the statements only, without the profiler's own slowdown.
 """
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _steps(sample_application, verdicts_ok, stra_revise) -> list[tuple[str, dict
     ]
 
 
-def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[list[float], list[float], list, dict]:
+def _service_run(ctx, cases: int, profile: str, floor_per_case: int) -> tuple[list[float], list[float], list, dict]:
     """Run `cases` cases to issuance; ms per completion, ms of the last (issuing) completions, steps, start.
 
     Alongside each counted case run `floor_per_case` bare-engine cases (info["floor"]): after each service
@@ -65,7 +66,7 @@ def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[l
     issuing: list[float] = []
     starts: list[float] = []
     profiler = None
-    if profile:
+    if profile == "1":
         import cProfile
 
         profiler = cProfile.Profile()
@@ -73,15 +74,23 @@ def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[l
     floor = None
     floor_times: list[float] = []
     statements: list[str] = []
+    statement_ms: list[float] = []  # wall time of each counted statement, from send to result
     counting = [False]
     with app.app_context():
         from sqlalchemy import event
 
         def count(conn, cursor, statement, *args):
             if counting[0]:
+                conn.info["bench.sent"] = time.perf_counter()
+
+        def timed(conn, cursor, statement, *args):
+            sent = conn.info.pop("bench.sent", None)
+            if sent is not None:
                 statements.append(statement)
+                statement_ms.append((time.perf_counter() - sent) * 1000)
 
         event.listen(db.engine, "before_cursor_execute", count)
+        event.listen(db.engine, "after_cursor_execute", timed)
         from app.accounts.models import User
 
         applicant_id = accounts.get_by_email(APPLICANT).id
@@ -145,8 +154,12 @@ def _service_run(ctx, cases: int, profile: bool, floor_per_case: int) -> tuple[l
     if profile:
         from collections import Counter
 
+        ctx.log(f"{sum(statement_ms) / completions:.2f} ms per completion in statements (send to result)")
+        spent: Counter = Counter()
+        for statement, ms in zip(statements, statement_ms, strict=True):
+            spent[" ".join(statement.split())[:150]] += ms
         for statement, times_seen in Counter(" ".join(s.split())[:150] for s in statements).most_common(12):
-            ctx.log(f"  {times_seen / completions:5.2f}x {statement}")
+            ctx.log(f"  {times_seen / completions:5.2f}x {spent[statement] / times_seen:6.3f} ms {statement}")
     if profiler is not None:
         import pstats
 
@@ -213,7 +226,7 @@ class _Floor:
 def run(ctx) -> list[dict]:
     """Service-layer ms per task completion vs the bare-engine floor."""
     cases = 4 if ctx.quick else 25
-    profile = os.environ.get("BENCH_PROFILE") == "1"
+    profile = os.environ.get("BENCH_PROFILE", "")
     times, issuing, steps, info = _service_run(ctx, cases, profile, floor_per_case=4)
     floor = info["floor"]
     per_task = sum(times) / len(times)
