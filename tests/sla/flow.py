@@ -83,6 +83,14 @@ APPROVE = {"approval_decision": "approve", "approval_note": "Setuju."}
 SIGN = {"signing_decision": "sign"}
 
 
+def clock_row(case_id: int):
+    """The case's clock row as the application reads it (with its case)."""
+    from app.cases.models import Case
+    from app.sla import ledger
+
+    return ledger.get(db.session.get(Case, case_id))
+
+
 def events_of(case_id: int, kind: str | None = None) -> list:
     """The case's audit events (of one kind), oldest first."""
     from app.cases.models import CaseEvent

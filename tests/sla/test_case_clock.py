@@ -15,6 +15,7 @@ from tests.sla.flow import (
     SIGN,
     VERIFY_COMPLETE,
     VERIFY_REVISION,
+    clock_row,
     complete,
     events_of,
     jkt,
@@ -49,13 +50,13 @@ def test_estimated_completion_adds_the_remaining_steps_but_never_precedes_the_ta
     case = db.session.get(Case, case_id)
     # Two short steps remain (Thu 9 Jul 16:00), but the clock's projection is later: 5 days from Tue 10:00.
     assert clock.to_local(case.estimated_completion) == jkt(2026, 7, 14, 10)
-    assert case.estimated_completion == ledger.get(case_id).target_at
+    assert case.estimated_completion == clock_row(case_id).target_at
 
 
 def test_clock_starts_the_working_day_after_the_file_is_complete(ctx):
     case_id = submit_case(jkt(2026, 7, 9, 9))  # Thursday
     complete(case_id, "loket@demo.local", VERIFY_COMPLETE, jkt(2026, 7, 10, 14))  # Friday afternoon
-    row = ledger.get(case_id)
+    row = clock_row(case_id)
     assert clock.to_local(row.started_at) == jkt(2026, 7, 13, 8)  # Monday 08:00
     assert [e.kind for e in events_of(case_id, "sla_clock_started")] == ["sla_clock_started"]
     # sip_apoteker pauses while Dinas Kesehatan writes its recommendation.
@@ -126,7 +127,7 @@ def test_pauses_beyond_the_allowed_count_wait_for_a_supervisor(ctx):
     follow(case_id, "waiting_applicant", jkt(2026, 7, 7, 9))
     follow(case_id, "in_review", jkt(2026, 7, 7, 10))
     follow(case_id, "waiting_applicant", jkt(2026, 7, 7, 12))  # the second pause needs approval
-    row = ledger.get(case_id)
+    row = clock_row(case_id)
     assert row.state == "running" and row.pending_pause_reason == "menunggu_pemohon"
     assert len(events_of(case_id, "sla_pause_requested")) == 1
     with clock.frozen_at(jkt(2026, 7, 7, 14)):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from app.cases.models import Case
 from app.extensions import db
 from app.notifications.models import Notification
-from app.sla import ledger
 from tests.sla.flow import (
     RECOMMEND,
     VERIFY_COMPLETE,
+    clock_row,
     complete,
     deploy_sip_apoteker_with,
     events_of,
@@ -27,7 +27,7 @@ def running_case() -> int:
 
 def test_a_lapsed_legal_deadline_flags_the_case_for_the_head_of_office_once(ctx):
     case_id = running_case()
-    row = ledger.get(case_id)
+    row = clock_row(case_id)
     assert row.lapse_check_at == row.legal_deadline_at
     tick(ctx, jkt(2026, 7, 13, 15))
     assert events_of(case_id, "sla_lapsed") == []
@@ -38,7 +38,7 @@ def test_a_lapsed_legal_deadline_flags_the_case_for_the_head_of_office_once(ctx)
     told = {n.recipient for n in db.session.query(Notification).filter_by(template="sla_lapsed", channel="email")}
     assert told == {"kadis@demo.local", "supervisor@demo.local"}
     assert db.session.get(Case, case_id).status == "in_review"
-    assert ledger.get(case_id).deemed_approved_at is None and events_of(case_id, "sla_deemed_approved") == []
+    assert clock_row(case_id).deemed_approved_at is None and events_of(case_id, "sla_deemed_approved") == []
 
 
 def test_a_service_may_deem_a_lapsed_case_approved(ctx):
@@ -47,7 +47,7 @@ def test_a_service_may_deem_a_lapsed_case_approved(ctx):
     tick(ctx, jkt(2026, 7, 14, 9))
     assert len(events_of(case_id, "sla_deemed_approved")) == 1
     db.session.rollback()
-    assert ledger.get(case_id).deemed_approved_at is not None
+    assert clock_row(case_id).deemed_approved_at is not None
     applicant = db.session.query(Notification).filter_by(template="case_deemed_approved", channel="email").one()
     assert applicant.recipient == "pemohon@demo.local"
     from app.sla import clocks
