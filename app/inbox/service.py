@@ -307,7 +307,8 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
     task.completed_at = now
     task.completed_by_id = actor.id
     task.result = data
-    db.session.flush()  # optimistic lock on the task row: the second of two racers gets 409 here
+    # The task row is written with the rest of the step (one flush): its version check still makes the second of
+    # two racers fail with 409, after its engine run instead of before it.
     with sla.one_refresh():
         signals.task_closed.send(task.case, case=task.case, task=task, outcome="completed", actor_id=actor.id)
         step_data = dict(data)
