@@ -29,7 +29,6 @@ def with_unwritten(model, case_id: int, stored: list) -> list:
                      if isinstance(row, model) and row.case_id == case_id and id(row) not in seen]
 
 
-
 # Rows read once per transaction and kept beside the session: dropped when the outermost transaction ends and
 # on any rollback (a savepoint's too), so a later transaction never answers from what it did not read itself.
 _TRANSACTION_CACHES = "transaction_caches"

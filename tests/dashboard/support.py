@@ -70,7 +70,7 @@ def make_clock(case, *, sop_days: int, lines: list[tuple[str, str, str | None]],
     row = CaseClock(case_id=case.id, sop_days=sop_days, extension_days=extension_days, state=state, pause_count=0,
                     used_working_days=0.0, started_at=at(started) if started else None,
                     stopped_at=at(lines[-1][0]) if last == "stopped" else None)
-    db.session.add(row)
+    case.clock = row  # as the application adds it: the case's own attribute knows it at once
     for moment, line_state, reason in lines:
         db.session.add(ClockEntry(case_id=case.id, at=at(moment), state=line_state, reason=reason))
     db.session.flush()
