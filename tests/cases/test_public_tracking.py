@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from tests.api.test_sip_apoteker_flow import _submit_application
-from tests.inbox.test_query_count import recorded_statements
 from tests.support.api import ApiClient
+from tests.support.sql import recorded_statements
 
 
 def test_tracking_shows_status_step_dates_and_service_only(client, app):

@@ -1,33 +1,13 @@
 """The summary reads aggregates: as many SQL statements for 40 cases as for 5 (no per-case queries)."""
 from __future__ import annotations
 
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from tests.dashboard.support import NOW, august, make_bill, make_case, make_clock, make_survey, make_task
+from tests.support.sql import recorded_statements
 
 DINKES = {"group": "teknis_dinkes", "process_id": "rekomendasi_teknis", "name": "Rekomendasi teknis Dinas Kesehatan",
           "sla": 3}
-
-
-@contextmanager
-def recorded_statements():
-    """Every SQL statement sent while the block runs."""
-    from app.extensions import db
-
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
 
 
 def _add_cases(n: int, offset: int) -> None:

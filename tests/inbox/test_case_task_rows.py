@@ -4,25 +4,20 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import event, update
+from sqlalchemy import update
 
 from app.cases.models import Case
 from app.common.models import peek_transaction_cache, transaction_cache
 from app.extensions import db
 from app.inbox.models import OPEN_STATES, Task, case_task_rows
 from tests.sla.flow import open_task, submit_case
+from tests.support.sql import recorded_statements
 
 AT = datetime(2026, 7, 6, 9, tzinfo=ZoneInfo("Asia/Jakarta"))
 
 
 def _task_reads(statements: list[str]) -> int:
     return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM tasks" in s)
-
-
-def _record(statements: list[str]):
-    def listener(conn, cursor, statement, *args):
-        statements.append(statement)
-    return listener
 
 
 def _new_row(case_id: int, task_id: str, state: str = "ready") -> Task:
@@ -34,10 +29,7 @@ def test_rows_are_read_once_per_transaction_and_follow_what_the_change_does(ctx)
     case_id = submit_case(AT)
     first = open_task(case_id)
     db.session.rollback()
-    statements: list[str] = []
-    listener = _record(statements)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         rows = case_task_rows(case_id)
         assert [r.id for r in rows] == [first.id]
         assert _task_reads(statements) == 1
@@ -55,8 +47,6 @@ def test_rows_are_read_once_per_transaction_and_follow_what_the_change_does(ctx)
         assert _task_reads(statements) == reads_after_flush + 1
         assert {r.id for r in case_task_rows(case_id, [first.id])} == {first.id, added.id}
         assert _task_reads(statements) == reads_after_flush + 1
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     db.session.rollback()
 
 
@@ -92,15 +82,10 @@ def test_a_rolled_back_savepoint_drops_what_was_kept(ctx):
 def test_a_case_loads_with_its_version_and_clock_in_the_same_statement(ctx):
     case_id = submit_case(AT)
     db.session.remove()
-    statements: list[str] = []
-    listener = _record(statements)
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with recorded_statements() as statements:
         case = db.session.get(Case, case_id)
         assert case.process_version.service_key == "sip_apoteker"
         assert case.clock is not None and case.clock.case_id == case_id
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert "FROM cases" in statements[0] and "process_versions" in statements[0] and "case_clocks" in statements[0]
     assert not [s for s in statements[1:] if "process_versions" in s or "case_clocks" in s], statements
     db.session.rollback()

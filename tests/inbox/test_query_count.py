@@ -1,32 +1,12 @@
 """The inbox reads rows, not workflows: one statement for the list whatever the number of cases."""
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
 from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.inbox.support import PageClient, make_applicant, make_case, make_task
 from tests.support.api import ApiClient
-
-
-@contextmanager
-def recorded_statements():
-    """Every SQL statement sent while the block runs."""
-    from app.extensions import db
-
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.support.sql import recorded_statements
 
 
 def _add_cases(n: int, emails: list[str]) -> None:

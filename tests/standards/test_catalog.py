@@ -47,7 +47,7 @@ def test_home_lists_every_service_with_its_fee_and_an_apply_link(client):
 
 
 def test_the_catalog_reads_every_service_with_its_version_in_one_statement(client, app):
-    from tests.inbox.test_query_count import recorded_statements
+    from tests.support.sql import recorded_statements
 
     with app.app_context(), recorded_statements() as statements:
         listed = client.get("/api/v1/services").get_json()
