@@ -34,12 +34,11 @@ def with_unwritten(model, case_id: int, stored: list) -> list:
 _TRANSACTION_CACHES = "transaction_caches"
 
 
-def transaction_cache(name: str, session: Session | None = None) -> dict:
-    """The dict named `name` kept for the current transaction of the session (created empty)."""
+def transaction_cache(name: str) -> dict:
+    """The dict named `name` kept for the current transaction of the application's session (created empty)."""
     from app.extensions import db
 
-    info = (session or db.session).info
-    return info.setdefault(_TRANSACTION_CACHES, {}).setdefault(name, {})
+    return db.session.info.setdefault(_TRANSACTION_CACHES, {}).setdefault(name, {})
 
 
 def peek_transaction_cache(name: str, session: Session) -> dict | None:

@@ -18,7 +18,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select
 
 from app.common import clock as app_clock
-from app.common.models import transaction_cache, with_unwritten
+from app.common.models import peek_transaction_cache, transaction_cache, with_unwritten
 from app.engine import properties as P
 from app.extensions import db
 
@@ -84,8 +84,8 @@ def _entries_query():
 
 
 def _entry_added(entry: ClockEntry) -> None:
-    known = transaction_cache(_ENTRIES)
-    if entry.case_id in known:
+    known = peek_transaction_cache(_ENTRIES, db.session())
+    if known is not None and entry.case_id in known:  # a ledger not read yet is read whole when asked for
         known[entry.case_id].append(entry)
 
 
@@ -236,9 +236,9 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
 
 def _open_tasks(case_id: int) -> list:
     """The case's open task rows as this session sees them, without flushing the caller's pending work."""
-    from app.inbox.models import OPEN_STATES, case_task_rows
+    from app.inbox.models import case_task_rows
 
-    return [t for t in case_task_rows(case_id) if t.state in OPEN_STATES]
+    return case_task_rows(case_id)  # asked for no ids: open rows only
 
 
 def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor_id: int | None = None,
