@@ -1,6 +1,7 @@
 """Real server processes for fault tests: gunicorn on a free port, a tiny HTTP client, process lookup."""
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -92,7 +93,11 @@ def children(pid: int) -> list[int]:
 
 def request(method: str, url: str, *, token: str | None = None, body: dict | None = None,
             timeout: float = 30) -> tuple[int, dict | str]:
-    """One HTTP request; returns (status, JSON or text). Connection failures raise OSError."""
+    """One HTTP request; returns (status, JSON or text).
+
+    Connection failures raise OSError, and so does an answer cut off mid-body (a worker killed after sending
+    its headers): either way the client cannot know whether the request took effect.
+    """
     data = json.dumps(body).encode() if body is not None else None
     headers = {"Accept": "application/json"}
     if data is not None:
@@ -101,10 +106,13 @@ def request(method: str, url: str, *, token: str | None = None, body: dict | Non
         headers["Authorization"] = f"Bearer {token}"
     req = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as response:
-            status, raw = response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        status, raw = exc.code, exc.read()
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as exc:
+            status, raw = exc.code, exc.read()
+    except http.client.HTTPException as exc:  # IncompleteRead and the like: the answer was torn off
+        raise ConnectionError(f"answer cut off: {exc!r}") from exc
     try:
         return status, json.loads(raw or b"null")
     except ValueError:
