@@ -12,6 +12,10 @@ both see the same seconds of a shared machine.
 BENCH_PROFILE=1 writes a cProfile of the service-side completions before issuance to <workdir>/../engine-<db>.prof and prints
 the top functions and the statements of a completion with their time from send to result; BENCH_PROFILE=sql prints
 the statements only, without the profiler's own slowdown.
+
+On PostgreSQL the run also logs the machine's round trip (`SELECT 1`) sent back to back and sent after 2 ms of
+application work, as a completion sends its statements: the difference is what each statement pays for waking
+the database's idle core, a property of the machine that no code change removes (docs/PERFORMANCE.md).
 """
 from __future__ import annotations
 
@@ -226,6 +230,30 @@ class _Floor:
         return elapsed
 
 
+def _round_trips(url: str, samples: int = 300, work_ms: float = 2.0) -> tuple[float, float]:
+    """Median ms of `SELECT 1` on PostgreSQL: back to back, and each after `work_ms` of CPU work in this process."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            medians = []
+            for pause in (0.0, work_ms / 1000):
+                times = []
+                for _ in range(samples):
+                    until = time.perf_counter() + pause
+                    while time.perf_counter() < until:  # application work, not a sleep
+                        pass
+                    t0 = time.perf_counter()
+                    conn.execute(text("SELECT 1")).scalar()
+                    times.append((time.perf_counter() - t0) * 1000)
+                times.sort()
+                medians.append(times[len(times) // 2])
+    finally:
+        engine.dispose()
+    return medians[0], medians[1]
+
+
 def run(ctx) -> list[dict]:
     """Service-layer ms per task completion vs the bare-engine floor."""
     cases = 4 if ctx.quick else 25
@@ -238,6 +266,9 @@ def run(ctx) -> list[dict]:
     ctx.log(f"{len(times)} completions: mean {per_task:.2f} ms (median {ctx.median(times):.2f}, issuing step "
             f"{sum(issuing) / len(issuing):.1f}, others {sum(others) / len(others):.2f}); "
             f"submit {ctx.median(info['start_ms']):.1f} ms; floor {floor_per_task:.3f} ms")
+    if ctx.database == "postgresql":
+        busy, idle = _round_trips(ctx.url)
+        ctx.log(f"round trip (SELECT 1, median): {busy:.3f} ms back to back, {idle:.3f} ms after 2 ms of work")
     return [
         ctx.result("engine: bare SpiffWorkflow + serializer round trip, per task completion", floor_per_task,
                    unit="ms", baseline=floor_per_task, target_ratio=1.0),
