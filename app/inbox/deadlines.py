@@ -34,8 +34,8 @@ def sla_view(task: Task, *, now: datetime | None = None) -> dict[str, Any]:
     used = cal.working_days_between(task.created_at, now)
     at_risk = (not overdue and task.state in OPEN_STATES
                and (total <= 0 or used / total >= AT_RISK_SHARE))
-    return {"working_days_left": round(cal.working_days_between(now, task.due_at), 1), "overdue": overdue,
-            "at_risk": at_risk}
+    # Working time is additive (created -> now -> due, either way round): what is left is total minus used.
+    return {"working_days_left": round(total - used, 1), "overdue": overdue, "at_risk": at_risk}
 
 
 def mark_risk(task: Task) -> None:

@@ -7,13 +7,14 @@ from typing import Any
 
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import aliased, defer, joinedload, lazyload
+from sqlalchemy.orm import aliased, defer, joinedload, lazyload, load_only
 
 from app.accounts.models import User
 from app.cases import events, workflow
 from app.cases import service as cases
 from app.cases.models import Case
 from app.catalog import service as catalog
+from app.catalog.models import Service
 from app.common import clock, signals
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.engine import TaskNotReady
@@ -80,15 +81,18 @@ def _scope_condition(user: User, scope: str, state: str | None):
     raise ValidationFailed(fields={"scope": ["Pilih mine, group, atau all."]})
 
 
-# Rows of a list show their case, applicant, service and holder: load them in the same statement, leave
-# out the case's workflow state and form data (lists never read them), and leave the users' roles and
-# groups unloaded (their selectin default would add a query per relationship), and the cases' process versions
-# and clocks too.
+# Rows of a list show their case, applicant, service and holder: load them in the same statement, with only
+# the columns a list shows (a case's workflow state and form data, the step's result, a service's fee and
+# requirements would be carried and decoded again for every row), leave the users' roles and groups unloaded
+# (their selectin default would add a query per relationship), and the cases' process versions and clocks too.
 _LIST_OPTIONS = (
+    defer(Task.result),
     joinedload(Task.case).options(
-        defer(Case.workflow_state), defer(Case.data), lazyload(Case.process_version), lazyload(Case.clock),
-        joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups))),
-    joinedload(Task.assignee).options(lazyload(User.role_rows), lazyload(User.groups)),
+        load_only(Case.registration_number, Case.service_key, Case.applicant_id, Case.status),
+        lazyload(Case.process_version), lazyload(Case.clock),
+        joinedload(Case.service).options(load_only(Service.name)),
+        joinedload(Case.applicant).options(load_only(User.name), lazyload(User.role_rows), lazyload(User.groups))),
+    joinedload(Task.assignee).options(load_only(User.name), lazyload(User.role_rows), lazyload(User.groups)),
 )
 
 

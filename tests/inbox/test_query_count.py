@@ -1,6 +1,8 @@
 """The inbox reads rows, not workflows: one statement for the list whatever the number of cases."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.api.test_sip_apoteker_flow import _submit_application
@@ -56,6 +58,10 @@ def test_the_list_is_one_statement_for_5_and_for_50_cases_with_rows_fully_shown(
         counts.append(len(statements))
         assert len(shown) == total == (5 if n == 5 else 50)
         assert all("workflow_state" not in s for s in statements)
+        # Only what a list shows: no form data, step results, service fees or requirements decoded per row.
+        unused = re.compile(r"\b(cases(_\d+)?\.data|tasks(_\d+)?\.result|services(_\d+)?\.(fee|requirements|"
+                            r"description))\b")
+        assert not [s for s in statements if unused.search(s)]
     assert counts == [1, 1]
 
 

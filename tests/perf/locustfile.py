@@ -5,7 +5,10 @@ Users:
   (`/lacak?nomor=` page and `GET /api/v1/track/{number}`);
 - `Applicant`: files an sip_apoteker application through the API: create (with Idempotency-Key),
   upload every required document (multipart), submit; each accepted step is appended to the client
-  log (`LOAD_ACCEPTED_LOG`) so the bench can check the database against what clients were told;
+  log (`LOAD_ACCEPTED_LOG`) so the bench can check the database against what clients were told. An
+  answer lost on the way (connection cut or timed out) is asked again, as a careful client does: the
+  same Idempotency-Key for a create or an upload, and a submit that answers 409 after a lost answer is
+  confirmed by reading the case;
 - `Officer`: the front office and Dinas Kesehatan: list their group's tasks, complete one;
 - `Health`: `/healthz` only, the baseline.
 
@@ -81,6 +84,7 @@ class SatuPintuUser(FastHttpUser):
         with self.client.request(method, path, name=name or path, headers=headers, catch_response=True,
                                  **kwargs) as response:
             status = response.status_code
+            self._last_status = status
             if status in ok:
                 response.success()
                 return response
@@ -159,11 +163,21 @@ class Applicant(SatuPintuUser):
 
     weight = 2
 
-    def _step(self, method: str, path: str, *, name: str, ok: tuple, tries: int = 5, **kwargs):
+    def _step(self, method: str, path: str, *, name: str, ok: tuple, tries: int = 5, ok_after_lost: tuple = (),
+              **kwargs):
+        """One step of the journey, asked again after a refusal (as told) or a lost answer (same request)."""
+        lost = False
         for _ in range(tries):
-            response = self.call(method, path, name=name, ok=ok, token=TOKENS["applicant"], **kwargs)
+            response = self.call(method, path, name=name, ok=ok + (ok_after_lost if lost else ()),
+                                 token=TOKENS["applicant"], **kwargs)
             if response is not None:
                 return response
+            if self._last_status == 0:  # no answer: the server may have done it; the same request is safe
+                lost = True
+                import gevent
+
+                gevent.sleep(random.uniform(1.0, 3.0))
+                continue
             if not self.backoff():
                 return None  # an error, not a refusal: give up this journey
         return None
@@ -189,7 +203,11 @@ class Applicant(SatuPintuUser):
             if uploaded is None:
                 return
         submitted = self._step("POST", f"/api/v1/cases/{case_id}/submit", name="/api/v1/cases/[id]/submit",
-                               ok=(200,))
+                               ok=(200,), ok_after_lost=(409,))
+        if submitted is not None and submitted.status_code == 409:  # submitted by the try whose answer was lost?
+            submitted = self._step("GET", f"/api/v1/cases/{case_id}", name="/api/v1/cases/[id]", ok=(200,))
+            if submitted is not None and submitted.json()["status"] == "draft":
+                submitted = None
         if submitted is not None:
             number = submitted.json()["registration_number"]
             _accepted("submitted", marker=marker, case_id=case_id, registration_number=number)
