@@ -27,6 +27,7 @@ import threading
 import uuid
 from pathlib import Path
 
+import gevent
 from locust import FastHttpUser, between, constant, task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -74,6 +75,7 @@ class SatuPintuUser(FastHttpUser):
     wait_time = WAIT
     network_timeout = 60.0
     connection_timeout = 30.0
+    _last_status: int | None = None  # of the last request: 0 when no answer came (cut or timed out)
 
     def call(self, method: str, path: str, *, name: str | None = None, ok=(200,), token: str | None = None,
              **kwargs):
@@ -106,8 +108,6 @@ class SatuPintuUser(FastHttpUser):
         wait = getattr(self, "_shed_wait", 0)
         if wait:
             self._shed_wait = 0
-            import gevent
-
             gevent.sleep(wait)
             return True
         return False
@@ -174,8 +174,6 @@ class Applicant(SatuPintuUser):
                 return response
             if self._last_status == 0:  # no answer: the server may have done it; the same request is safe
                 lost = True
-                import gevent
-
                 gevent.sleep(random.uniform(1.0, 3.0))
                 continue
             if not self.backoff():
