@@ -41,8 +41,12 @@ def transaction_cache(name: str) -> dict:
     return db.session.info.setdefault(_TRANSACTION_CACHES, {}).setdefault(name, {})
 
 
-def peek_transaction_cache(name: str, session: Session) -> dict | None:
-    """The dict named `name` of the session's current transaction, or None when nothing was kept."""
+def peek_transaction_cache(name: str, session: Session | None = None) -> dict | None:
+    """The dict named `name` of the current transaction (of `session`, else the application's), or None."""
+    if session is None:
+        from app.extensions import db
+
+        session = db.session()
     return session.info.get(_TRANSACTION_CACHES, {}).get(name)
 
 

@@ -21,6 +21,7 @@ from app.common import clock as app_clock
 from app.common.models import peek_transaction_cache, transaction_cache, with_unwritten
 from app.engine import properties as P
 from app.extensions import db
+from app.inbox.models import case_task_rows
 
 from .models import CaseClock, ClockEntry
 
@@ -84,7 +85,7 @@ def _entries_query():
 
 
 def _entry_added(entry: ClockEntry) -> None:
-    known = peek_transaction_cache(_ENTRIES, db.session())
+    known = peek_transaction_cache(_ENTRIES)
     if known is not None and entry.case_id in known:  # a ledger not read yet is read whole when asked for
         known[entry.case_id].append(entry)
 
@@ -220,7 +221,7 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
 
     cal = _calendar()
     model = catalog.model_for_version(case.process_version)
-    open_tasks = _open_tasks(case.id)
+    open_tasks = case_task_rows(case.id)  # as this session sees them, without flushing
     needed = None
     for task in open_tasks:
         own = 0.0
@@ -232,13 +233,6 @@ def estimated_completion(case, target_at: datetime | None, now: datetime) -> dat
         return target_at
     by_steps = cal.project(now, needed)
     return max(by_steps, target_at) if target_at is not None else by_steps
-
-
-def _open_tasks(case_id: int) -> list:
-    """The case's open task rows as this session sees them, without flushing the caller's pending work."""
-    from app.inbox.models import case_task_rows
-
-    return case_task_rows(case_id)  # asked for no ids: open rows only
 
 
 def append(case, row: CaseClock, state: str, *, reason: str | None = None, actor_id: int | None = None,
@@ -278,7 +272,7 @@ def agency_pauses(case) -> bool:
 def agency_of(case) -> str:
     """The agency the case waits on: from its open step's group (teknis_dinkes -> dinkes)."""
 
-    keys = sorted({t.group_key for t in _open_tasks(case.id) if t.case_status == "waiting_agency"})
+    keys = sorted({t.group_key for t in case_task_rows(case.id) if t.case_status == "waiting_agency"})
     if not keys:
         return "instansi"
     return "+".join(k.removeprefix("teknis_") for k in keys)
