@@ -6,11 +6,13 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# app/config.py: links and QR codes point at http://HOST:PORT unless PUBLIC_BASE_URL is set
+export HOST PORT
 WEB_WORKERS ?= 2
 STAMP := $(VENV)/.requirements-installed
 NODE_STAMP := node_modules/.package-installed
 
-.PHONY: install assets run serve worker test test-fast test-faults lint bench clean-db
+.PHONY: install assets browser run serve worker test test-fast test-faults lint bench clean-db
 
 install: $(STAMP)
 
@@ -54,11 +56,22 @@ run: install assets translations
 	$(FLASK) dev-certificate
 	@echo "SatuPintu on http://$(HOST):$(PORT)  (demo accounts: see README.md)"
 	@trap 'kill 0' INT TERM EXIT; \
-	  $(FLASK) worker run & \
-	  GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_WORKERS) \
+	  OUTBOX_CONSOLE=1 $(FLASK) worker run & \
+	  OUTBOX_CONSOLE=1 GUNICORN_BIND=$(HOST):$(PORT) WEB_CONCURRENCY=$(WEB_WORKERS) \
 	    $(BIN)/gunicorn -c deploy/gunicorn.conf.py "wsgi:app"
 
-test: install assets translations
+# Debian's Chromium for the browser tests: installed when missing and this is root (as in CI);
+# otherwise the suite runs without them and its summary says so in red.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing chromium for the browser tests"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null || \
+	    echo "WARNING: could not install chromium: the browser tests will be skipped"; \
+	  else echo "WARNING: chromium is not installed and this is not root: the browser tests will be skipped"; fi; }
+
+test: install assets translations browser
 	$(BIN)/pytest
 
 # Fault injection (docs/DEPLOY.md): kill -9 of web and scheduler processes, and a PostgreSQL restart

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from app.config import Config
+from app.config import Config, check_settings
 from app.engine import SpecCache
 
 # Parsed models are immutable and keyed by content hash: one cache serves every app in the process.
@@ -27,6 +27,7 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
+    check_settings(app.config)  # production without SECRET_KEY or PUBLIC_BASE_URL stops here
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _ensure_secret_key(app)
 

@@ -31,6 +31,9 @@ def _database_url(raw: str | None, default: str) -> str:
 class Config:
     """Production and development settings, read from the environment."""
 
+    # "production" refuses to start without SECRET_KEY and PUBLIC_BASE_URL (docs/DEPLOY.md); anything else is
+    # development, where a generated key in the instance folder and http://HOST:PORT links are fine.
+    APP_ENV = os.environ.get("APP_ENV", "development").strip().lower()
     SECRET_KEY = os.environ.get("SECRET_KEY", "")
     SQLALCHEMY_DATABASE_URI = _database_url(os.environ.get("DATABASE_URL"), "sqlite:///satupintu.db")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
@@ -38,6 +41,9 @@ class Config:
     FORMS_DIR = os.environ.get("FORMS_DIR", str(BASE_DIR / "forms"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", "")  # default: <instance>/uploads
     MAX_UPLOAD_MB = _env_int("MAX_UPLOAD_MB", 10)
+    # Any request body larger than this is refused with 413 before it is read; above the largest upload.
+    MAX_REQUEST_MB = _env_int("MAX_REQUEST_MB", MAX_UPLOAD_MB + 2)
+    MAX_CONTENT_LENGTH = MAX_REQUEST_MB * 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     SCRIPT_TIME_LIMIT_SECONDS = float(os.environ.get("SCRIPT_TIME_LIMIT_SECONDS", "1.0"))
     PAYMENT_CALLBACK_SECRET = os.environ.get("PAYMENT_CALLBACK_SECRET", "")
@@ -58,7 +64,9 @@ class Config:
     OFFICE_LOGO_PATH = os.environ.get("OFFICE_LOGO_PATH", "")  # PNG/JPEG; empty: a drawn default emblem
     OFFICE_HEAD_NAME = os.environ.get("OFFICE_HEAD_NAME", "")  # signs when no penandatangan user did
     OFFICE_HEAD_NIP = os.environ.get("OFFICE_HEAD_NIP", "")
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")  # QR codes point here
+    # Every absolute link (mails, magic links, QR codes) starts here, never with the request's Host header.
+    # Development default: the address `make run` serves (HOST, PORT); production must set it.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     # The office's signing certificate (PKCS#12); empty: the development CA in <instance>/signing.
     SIGNING_P12_PATH = os.environ.get("SIGNING_P12_PATH", "")
     SIGNING_P12_PASSWORD = os.environ.get("SIGNING_P12_PASSWORD", "")
@@ -80,6 +88,8 @@ class Config:
     WHATSAPP_GATEWAY_TOKEN = os.environ.get("WHATSAPP_GATEWAY_TOKEN", "")
     # Channels a case notification to the applicant uses (in_app, email, sms, whatsapp).
     NOTIFY_APPLICANT_CHANNELS = os.environ.get("NOTIFY_APPLICANT_CHANNELS", "in_app,email")
+    # Development: print every outgoing message whole to the console (`make run` sets it); never in production.
+    OUTBOX_CONSOLE = os.environ.get("OUTBOX_CONSOLE", "0") in ("1", "true", "yes")
     NOTIFY_MAX_ATTEMPTS = _env_int("NOTIFY_MAX_ATTEMPTS", 6)          # then the message is dead-lettered
     NOTIFY_BACKOFF_SECONDS = _env_int("NOTIFY_BACKOFF_SECONDS", 60)   # first retry delay, doubled each attempt
     NOTIFY_SENDING_LEASE_SECONDS = _env_int("NOTIFY_SENDING_LEASE_SECONDS", 600)
@@ -97,7 +107,9 @@ class Config:
     LOAD_MAX_WAIT_MS = _env_int("LOAD_MAX_WAIT_MS", 2000)
     LOAD_RETRY_AFTER_SECONDS = _env_int("LOAD_RETRY_AFTER_SECONDS", 5)
     LOAD_SHED_EXEMPT = os.environ.get("LOAD_SHED_EXEMPT", "/healthz,/static/")  # path prefixes never refused
-    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")  # e.g. redis://host:6379
+    # Rate-limit counters: "database://" (the default) keeps them in the application's database, shared by every
+    # web process (app/common/ratelimit_store.py); redis://host:6379 and the other limits schemes work too.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
     RATELIMIT_ENABLED = os.environ.get("RATELIMIT_ENABLED", "1") not in ("0", "false", "no")
     LOGIN_MAX_FAILURES = _env_int("LOGIN_MAX_FAILURES", 5)
     LOGIN_LOCK_MINUTES = _env_int("LOGIN_LOCK_MINUTES", 15)
@@ -119,11 +131,38 @@ class Config:
     OPENAPI_JSON_PATH = "openapi.json"
 
 
+def development_base_url() -> str:
+    """The address `make run` serves on (its HOST and PORT), for links when PUBLIC_BASE_URL is unset."""
+    return f"http://{os.environ.get('HOST') or '127.0.0.1'}:{os.environ.get('PORT') or '5000'}"
+
+
+def check_settings(config: dict) -> None:
+    """Refuse to start with unsafe or inconsistent settings; outside production, fill PUBLIC_BASE_URL in."""
+    problems = []
+    if config.get("APP_ENV") == "production":
+        if len(config.get("SECRET_KEY") or "") < 32:
+            problems.append("SECRET_KEY must be set to a random value of at least 32 characters, the same on "
+                            "every web and scheduler process")
+        if not config.get("PUBLIC_BASE_URL"):
+            problems.append("PUBLIC_BASE_URL must be set to the site's public address, e.g. "
+                            "https://satupintu.example.go.id (links in mails and QR codes start with it)")
+    elif not config.get("PUBLIC_BASE_URL"):
+        config["PUBLIC_BASE_URL"] = development_base_url()
+    base = config.get("PUBLIC_BASE_URL") or ""
+    if base and (not base.startswith(("http://", "https://")) or "?" in base or "#" in base):
+        problems.append(f"PUBLIC_BASE_URL must be an absolute http(s) URL without query, got {base!r}")
+    if int(config.get("MAX_CONTENT_LENGTH") or 0) <= int(config.get("MAX_UPLOAD_MB") or 0) * 1024 * 1024:
+        problems.append("MAX_REQUEST_MB must be larger than MAX_UPLOAD_MB (the multipart envelope needs room)")
+    if problems:
+        raise RuntimeError("SatuPintu refuses to start: " + "; ".join(problems))
+
+
 class TestConfig(Config):
     """Settings for the test suite: a throwaway database, cheap password hashing."""
 
     TESTING = True
     SECRET_KEY = "test-secret-key"
+    PUBLIC_BASE_URL = "http://localhost"  # what the test client calls itself; links never follow its Host
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 1024

@@ -29,10 +29,11 @@ csrf = CSRFProtect()
 api = Api()
 
 
-def _client_address() -> str:
+def client_address() -> str:
+    """The calling client's address (the proxy's X-Forwarded-For only with TRUSTED_PROXY_HOPS)."""
     from flask_limiter.util import get_remote_address
 
     return get_remote_address()
 
 
-limiter = Limiter(key_func=_client_address)
+limiter = Limiter(key_func=client_address)

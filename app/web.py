@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from app.accounts import service as accounts
 from app.catalog import service as catalog
 from app.common.errors import NotFound
+from app.common.urls import safe_next
 from app.extensions import db, limiter
 
 bp = Blueprint("web", __name__)
@@ -45,17 +46,15 @@ def login():
         else:
             login_user(user)
             db.session.commit()
-            target = request.args.get("next") or ""
-            # a local path only; browsers read "//host" and "/\host" as another site
-            if not target.startswith("/") or target.startswith("//") or "\\" in target:
-                target = url_for("web.index")
-            return redirect(target)
+            return redirect(safe_next(request.args.get("next")) or url_for("web.index"))
     return render_template("login.html", error=error), (401 if error else 200)
 
 
 @bp.post("/keluar")
 def logout():
-    """Log out."""
+    """Log out: every page session of the account ends, copied cookies included."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(user=current_user._get_current_object())
     logout_user()
     db.session.commit()  # the security log's logout event
     flash(_("Anda telah keluar."))

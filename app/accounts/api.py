@@ -1,12 +1,13 @@
 """Accounts API: tokens, registration, password reset request, current user."""
 from __future__ import annotations
 
-from flask import request
+from flask import g
 from flask_smorest import Blueprint
 
-from app.common.auth import require_user
-from app.common.errors import Conflict, TooManyRequests, Unauthorized, ValidationFailed
+from app.common.auth import bearer_token, require_user
+from app.common.errors import TooManyRequests, Unauthorized, ValidationFailed
 from app.common.openapi import errors, public
+from app.common.urls import public_url
 from app.extensions import db, limiter
 
 from . import service
@@ -15,6 +16,7 @@ from .schemas import (
     PasswordResetRequestSchema,
     ProfileSchema,
     RegisterSchema,
+    RegistrationSchema,
     StatusSchema,
     TokenOnlySchema,
     TokenRequestSchema,
@@ -57,19 +59,42 @@ def issue_token(args):
 @limiter.limit("10/minute")
 @errors(429)
 @bp.arguments(RegisterSchema)
-@bp.response(201, UserSchema)
+@bp.response(201, RegistrationSchema)
 @public
 def register(args):
-    """Create an applicant account (email verification required before submitting)."""
-    if service.get_by_email(args["email"]) is not None:
-        raise Conflict("Email sudah terdaftar.", fields={"email": ["Email sudah terdaftar."]})
+    """Register an applicant account: the same answer whether the address is new or taken (no enumeration).
+
+    A new address gets the verification link; a taken one mails its owner instead.
+    """
     problems = service.password_problems(args["password"])
     if problems:
         raise ValidationFailed(fields={"password": problems})
-    user = service.register_applicant(email=args["email"], name=args["name"], password=args["password"],
-                                      phone=args.get("phone"), nik=args.get("nik"), base_url=request.host_url)
+    service.register_applicant(email=args["email"], name=args["name"], password=args["password"],
+                               phone=args.get("phone"), nik=args.get("nik"), base_url=public_url())
     db.session.commit()
-    return user_view(user)
+    return {"status": "accepted", "email": args["email"].strip().lower(), "name": args["name"],
+            "phone": args.get("phone"), "nik": args.get("nik"), "roles": ["applicant"], "group_keys": [],
+            "email_verified": False}
+
+
+@bp.delete("/auth/token")
+@bp.response(200, StatusSchema)
+def revoke_token():
+    """Sign out: revoke the bearer token of this call (with the page session's cookie: end the page sessions)."""
+    user = require_user()
+    token = bearer_token() if g.get("auth_via_token") else None
+    service.log_out(user=user, token=token)
+    db.session.commit()
+    return {"status": "revoked"}
+
+
+@bp.delete("/auth/tokens")
+@bp.response(200, StatusSchema)
+def revoke_all_tokens():
+    """Sign out everywhere: revoke every bearer token of the caller and end all their page sessions."""
+    service.log_out(user=require_user(), everywhere=True)
+    db.session.commit()
+    return {"status": "revoked"}
 
 
 @bp.post("/auth/verify-email")
@@ -96,7 +121,7 @@ def resend_verification(args):
     """Mail the verification link again (always 202)."""
     user = service.get_by_email(args["email"])
     if user is not None:
-        service.send_verification(user, base_url=request.host_url)
+        service.send_verification(user, base_url=public_url())
         db.session.commit()
     return {"status": "accepted"}
 
@@ -109,7 +134,7 @@ def resend_verification(args):
 @public
 def password_reset(args):
     """Request a password reset link (always 202: no account enumeration)."""
-    service.request_password_reset(args["email"], base_url=request.host_url)
+    service.request_password_reset(args["email"], base_url=public_url())
     db.session.commit()
     return {"status": "accepted"}
 

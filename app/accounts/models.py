@@ -56,8 +56,10 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     locale: Mapped[str] = mapped_column(String(8), default="id")
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_logins: Mapped[int] = mapped_column(default=0)  # unused since 0018: rate_limit_counters
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)  # unused since 0018: lockout per client
+    # Part of the session id: bumped at logout and deactivation, so copied cookies stop working.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
     groups: Mapped[list[Group]] = relationship(secondary=user_groups, lazy="selectin")
@@ -79,9 +81,9 @@ class User(UserMixin, CreatedAtMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login
         return self.is_active_account
 
-    def get_id(self) -> str:  # Flask-Login: invalidated by a password change
+    def get_id(self) -> str:  # Flask-Login: invalidated by a password change, a logout, a deactivation
         stamp = int(self.password_changed_at.timestamp()) if self.password_changed_at else 0
-        return f"{self.id}:{stamp}"
+        return f"{self.id}:{stamp}:{self.session_generation or 0}"
 
 
 class ApiToken(CreatedAtMixin, db.Model):

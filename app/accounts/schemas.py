@@ -20,6 +20,10 @@ class UserSchema(BaseSchema):
     email_verified = fields.Boolean()
 
 
+class RegistrationSchema(UserSchema):
+    status = fields.String(metadata={"description": "accepted: check the mailbox (the same for a taken address)"})
+
+
 class TokenResponseSchema(BaseSchema):
     token = fields.String()
     user = fields.Nested(UserSchema)

@@ -1,18 +1,20 @@
 """Accounts: password hashing, authentication, API tokens, users and groups."""
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app
+from flask import Flask, current_app, has_request_context
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
-from app.common import clock
+from app.common import clock, ratelimit_store
 from app.common.signals import security_event
 from app.extensions import db
 
@@ -30,17 +32,22 @@ def hash_password(password: str) -> str:
     return _hasher().hash(password)
 
 
-_DUMMY_HASH: dict[str, str] = {}
+@functools.lru_cache(maxsize=4)
+def _dummy_hash(time_cost: int, memory_cost: int) -> str:
+    return PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=1).hash("dummy-password")
+
+
+def prepare_dummy_hash(app: Flask) -> None:
+    """Compute, once at start, the hash that logins of unknown accounts are checked against."""
+    _dummy_hash(app.config["PASSWORD_HASH_TIME_COST"], app.config["PASSWORD_HASH_MEMORY_KIB"])
 
 
 def verify_password(user: User | None, password: str) -> bool:
-    """Check a password; spends the same work when the user does not exist."""
+    """Check a password; spends the same work (one verification, no hashing) when the user does not exist."""
     hasher = _hasher()
     if user is None or not user.password_hash:
-        key = f"{hasher.time_cost}:{hasher.memory_cost}"
-        _DUMMY_HASH.setdefault(key, hasher.hash("dummy-password"))
         try:
-            hasher.verify(_DUMMY_HASH[key], password)
+            hasher.verify(_dummy_hash(hasher.time_cost, hasher.memory_cost), password)
         except (VerificationError, InvalidHashError):
             pass
         return False
@@ -77,38 +84,61 @@ def _login_subject(user: User | None, email: str) -> str:
     return f"login:{identifier_digest(email)}"
 
 
-def authenticate(email: str, password: str, *, channel: str = "page") -> User | None:
-    """The active user with these credentials, or None; repeated failures lock the account for a while.
+def _lockout_prefix(email: str) -> str:
+    from app.audit.service import identifier_digest
 
-    Failures are written to the user row and the security log: the caller commits even when the
-    login fails. `channel` names the way in ("page", "api") for the log.
+    return f"lockout:{identifier_digest(email)}:"
+
+
+def _lockout_key(email: str) -> str:
+    """Failures are counted per (typed account, client address): nobody can lock out everyone else."""
+    from app.extensions import client_address
+
+    return _lockout_prefix(email) + (client_address() if has_request_context() else "-")
+
+
+def authenticate(email: str, password: str, *, channel: str = "page") -> User | None:
+    """The active user with these credentials, or None; repeated failures lock the (account, client) a while.
+
+    Known and unknown accounts cost the same and answer the same, locked included. Each attempt
+    is counted atomically before its answer, so parallel guesses cannot pass the limit. Counts
+    and the security log are written in the request's transaction: the caller commits even when
+    the login fails. `channel` names the way in ("page", "api") for the log.
     """
+    cfg = current_app.config
     user = get_by_email(email)
-    now = clock.now()
-    subject = _login_subject(user, email)
-    if user is not None and user.locked_until is not None and user.locked_until > now:
+    now = clock.now().timestamp()
+    subject, key = _login_subject(user, email), _lockout_key(email)
+    window = cfg["LOGIN_LOCK_MINUTES"] * 60
+    count, until = ratelimit_store.current(db.session, key=key, now=now)
+    if count < cfg["LOGIN_MAX_FAILURES"]:
+        ok = verify_password(user, password) and user is not None and user.is_active
+        count, until = ratelimit_store.increment(db.session, key=key, expiry=window, now=now)
+    else:
         verify_password(None, password)  # same work as a normal attempt
+        ok, count = False, count + 1
+    if count > cfg["LOGIN_MAX_FAILURES"]:
         security_event.send(None, kind="login", actor_id=None, subject=subject, ok=False,
                             detail={"channel": channel, "reason": "locked"})
-        raise AccountLocked(max(1, int((user.locked_until - now).total_seconds() // 60) + 1))
-    if verify_password(user, password) and user is not None and user.is_active:
-        user.failed_logins = 0
-        user.locked_until = None
+        raise AccountLocked(max(1, int((until - now) // 60) + 1))
+    if ok:
+        ratelimit_store.clear(db.session, key=key)
         security_event.send(None, kind="login", actor_id=user.id, subject=subject, ok=True,
                             detail={"channel": channel})
         return user
     reason = "inactive" if user is not None and not user.is_active and user.password_hash else "bad_credentials"
     security_event.send(None, kind="login", actor_id=None, subject=subject, ok=False,
                         detail={"channel": channel, "reason": reason})
-    if user is not None:
-        user.failed_logins = (user.failed_logins or 0) + 1
-        if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-            minutes = current_app.config["LOGIN_LOCK_MINUTES"]
-            user.locked_until = now + timedelta(minutes=minutes)
-            user.failed_logins = 0
-            security_event.send(None, kind="login_locked", actor_id=None, subject=subject, ok=False,
-                                detail={"channel": channel, "minutes": minutes})
+    if count == cfg["LOGIN_MAX_FAILURES"]:  # the lock lasts its full time from the last failure
+        ratelimit_store.extend(db.session, key=key, until=now + window)
+        security_event.send(None, kind="login_locked", actor_id=None, subject=subject, ok=False,
+                            detail={"channel": channel, "minutes": cfg["LOGIN_LOCK_MINUTES"]})
     return None
+
+
+def unlock_logins(email: str) -> None:
+    """Lift the login lockout of an account for every client (its owner proved control of the mailbox)."""
+    ratelimit_store.clear(db.session, prefix=_lockout_prefix(email))
 
 
 def set_password(user: User, password: str) -> None:
@@ -191,9 +221,51 @@ def user_for_token(token: str) -> User | None:
     return row.user
 
 
+def end_sessions(*, user: User) -> None:
+    """End every page session of the user: their session ids carry the generation bumped here."""
+    user.session_generation = User.session_generation + 1  # one atomic UPDATE at the flush
+    db.session.flush()
+
+
+def revoke_token(*, token: str) -> bool:
+    """Revoke one bearer token; False when it was unknown or already revoked."""
+    result = db.session.execute(update(ApiToken).where(ApiToken.token_hash == _token_digest(token),
+                                                       ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=clock.now()).execution_options(synchronize_session=False))
+    return bool(result.rowcount)
+
+
+def revoke_tokens(*, user: User) -> int:
+    """Revoke every bearer token of the user; how many were still valid."""
+    result = db.session.execute(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                                .values(revoked_at=clock.now()).execution_options(synchronize_session=False))
+    return result.rowcount or 0
+
+
+def log_out(*, user: User, token: str | None = None, everywhere: bool = False) -> None:
+    """Sign out: the given token, or the page sessions; with `everywhere`, every session and token."""
+    if token is not None:
+        revoke_token(token=token)
+    if everywhere:
+        revoke_tokens(user=user)
+    if token is None or everywhere:
+        end_sessions(user=user)
+    security_event.send(None, kind="logout", actor_id=user.id, subject=f"user:{user.id}", ok=True,
+                        detail={"via": "token" if token is not None else "session", "everywhere": everywhere})
+
+
 def is_staff(user: User) -> bool:
     """Officers, supervisors, analysts and admins (anyone but a pure applicant)."""
     return user.has_role("officer", "supervisor", "analyst", "admin")
+
+
+def is_applicant_account(user: User) -> bool:
+    """An active account holding the applicant role and nothing else: no staff role, no office group.
+
+    Only such accounts may be applied for by an officer (jemput bola) or receive magic links and codes.
+    """
+    return (user.is_active_account and user.roles == ["applicant"]
+            and all(key == "pemohon" for key in user.group_keys))
 
 
 RESET_HOURS = 2
@@ -235,6 +307,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None or payload.get("stamp") != _password_stamp(user):
         return None  # used once already: the password (and its stamp) changed
     set_password(user, new_password)
+    unlock_logins(user.email)
     security_event.send(None, kind="password_changed", actor_id=user.id, subject=f"user:{user.id}", ok=True,
                         detail={"via": "reset_link"})
     return user
@@ -254,11 +327,40 @@ def password_problems(password: str) -> list[str]:
 
 
 def register_applicant(*, email: str, password: str, name: str, phone: str | None, nik: str | None,
-                       base_url: str) -> User:
-    """Create an applicant account and mail its verification link."""
-    user = create_user(email=email, name=name, password=password, phone=phone, nik=nik, roles=("applicant",))
-    send_verification(user, base_url=base_url)
-    return user
+                       base_url: str) -> User | None:
+    """Create an applicant account and mail its verification link; for a taken address, mail its owner instead.
+
+    Both ways cost one password hash and one message and look the same to the caller (no account
+    enumeration); a registration racing another for the same address ends the same way. Returns
+    the new user, or None when the address was taken.
+    """
+    existing = get_by_email(email)
+    if existing is None:
+        try:
+            with db.session.begin_nested():
+                user = create_user(email=email, name=name, password=password, phone=phone, nik=nik,
+                                   roles=("applicant",))
+        except IntegrityError:  # registered at the same moment by another request
+            existing = get_by_email(email)
+        else:
+            send_verification(user, base_url=base_url)
+            return user
+    hash_password(password)  # the work creating the account would have cost
+    if existing is not None:
+        _tell_owner_of_registration(existing, base_url=base_url)
+    return None
+
+
+def _tell_owner_of_registration(user: User, *, base_url: str) -> None:
+    """Someone registered with a taken address: its owner gets the verification link again, or a notice."""
+    if user.email_verified_at is None:
+        send_verification(user, base_url=base_url)
+        return
+    from app.notifications import service as notifications
+
+    notifications.notify_user(user, "account_exists", "Percobaan pendaftaran dengan email Anda",
+                              {"login_link": f"{base_url.rstrip('/')}/masuk",
+                               "reset_link": f"{base_url.rstrip('/')}/akun/lupa-sandi"})
 
 
 def send_verification(user: User, *, base_url: str) -> None:
@@ -345,10 +447,9 @@ def change_access(*, user: User, actor: User, roles: list[str], groups: list[str
     if user.is_active_account != active:
         user.is_active_account = active
         changed.append("active")
-        if not active:  # a deactivated account's tokens stop working at once
-            for token in db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id,
-                                                                   ApiToken.revoked_at.is_(None))):
-                token.revoked_at = clock.now()
+        if not active:  # a deactivated account's sessions and tokens stop working, also once reactivated
+            revoke_tokens(user=user)
+            end_sessions(user=user)
         security_event.send(None, kind="account_status_changed", actor_id=actor.id, subject=f"user:{user.id}",
                             ok=True, detail={"active": active})
     db.session.flush()

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.common.signals import security_event
+from app.common.urls import public_url
 from app.extensions import db, limiter
 
 from . import service, tokens
@@ -46,16 +47,10 @@ def register():
             errors["password"] = " ".join(problems)
         elif form.get("password") != form.get("password2"):
             errors["password2"] = _("Konfirmasi kata sandi tidak sama.")
-        if not errors and service.get_by_email(form["email"]) is not None:
-            # Same answer as success: no account enumeration. The owner gets a reminder instead.
-            existing = service.get_by_email(form["email"])
-            service.send_verification(existing, base_url=request.host_url)
-            db.session.commit()
-            return render_template("accounts/check_email.html", email=form["email"].strip())
-        if not errors:
+        if not errors:  # a taken address gets the same answer (no enumeration); its owner is mailed instead
             service.register_applicant(email=form["email"], password=form["password"], name=form["name"].strip(),
                                        phone=form.get("phone", "").strip() or None,
-                                       nik=form.get("nik", "").strip() or None, base_url=request.host_url)
+                                       nik=form.get("nik", "").strip() or None, base_url=public_url())
             db.session.commit()
             return render_template("accounts/check_email.html", email=form["email"].strip())
     return render_template("accounts/register.html", errors=errors), (422 if errors else 200)
@@ -81,7 +76,7 @@ def resend_verification():
     """One click from the login page: mail the verification link again."""
     user = service.get_by_email(request.form.get("email", ""))
     if user is not None:
-        service.send_verification(user, base_url=request.host_url)
+        service.send_verification(user, base_url=public_url())
         db.session.commit()
     return render_template("accounts/check_email.html", email=request.form.get("email", ""))
 
@@ -91,7 +86,7 @@ def resend_verification():
 def forgot_password():
     """Request a password reset link (same answer whether the account exists or not)."""
     if request.method == "POST":
-        service.request_password_reset(request.form.get("email", ""), base_url=request.host_url)
+        service.request_password_reset(request.form.get("email", ""), base_url=public_url())
         db.session.commit()
         return render_template("accounts/check_email.html", email=request.form.get("email", ""), reset=True)
     return render_template("accounts/forgot.html")
@@ -139,7 +134,7 @@ def profile():
 
 @bp.get("/akun/tautan/<token>")
 def magic_link(token: str):
-    """A single-use link from a message: log in and open the case's pending step."""
+    """A single-use link from a message: sign in for that one case and open its pending step."""
     link = tokens.use_magic_link(token)
     if link is None:
         db.session.commit()
@@ -147,30 +142,34 @@ def magic_link(token: str):
                                message=_("Tautan ini sudah dipakai atau kedaluwarsa. Masuk dengan kata sandi, "
                                          "atau gunakan kode 6 digit dari SMS/WhatsApp."),
                                link=url_for("accounts.magic_code"), link_label=_("Masukkan kode")), 400
-    login_user(link.user)
+    return _sign_in_for_case(link, channel="magic_link")
+
+
+def _sign_in_for_case(link, *, channel: str):
+    """Log the link's applicant in, confined to the link's case (other pages ask for the password)."""
+    login_user(link.user, fresh=False)
+    tokens.scope_session_to_case(link.case_id)
     security_event.send(None, kind="login", actor_id=link.user.id, subject=f"user:{link.user.id}", ok=True,
-                        detail={"channel": "magic_link", "case_id": link.case_id})
+                        detail={"channel": channel, "case_id": link.case_id})
     db.session.commit()
     return redirect(f"/permohonan/{link.case_id}")
 
 
 @bp.route("/akun/kode", methods=["GET", "POST"])
+@limiter.limit("10/minute;60/hour", methods=["POST"])  # per client; attempts per account in tokens.py
 def magic_code():
     """Enter the registration number and the 6-digit code sent by SMS/WhatsApp."""
     error = None
     if request.method == "POST":
         from app.cases import service as cases
 
-        case = cases.get_by_registration((request.form.get("nomor") or "").strip().upper())
-        link = tokens.use_magic_code(case_id=case.id, code=request.form.get("kode", "")) if case else None
+        case = cases.get_by_registration((request.form.get("nomor") or "").strip().upper()[:40])
+        link = tokens.use_magic_code(case_id=case.id, code=request.form.get("kode", "")[:12]) if case else None
+        if link is not None:
+            return _sign_in_for_case(link, channel="magic_code")
         if case is not None:
-            security_event.send(None, kind="login", actor_id=link.user.id if link else None,
-                                subject=f"user:{case.applicant_id}", ok=link is not None,
+            security_event.send(None, kind="login", actor_id=None, subject=f"user:{case.applicant_id}", ok=False,
                                 detail={"channel": "magic_code", "case_id": case.id})
         db.session.commit()
-        if link is not None:
-            login_user(link.user)
-            db.session.commit()
-            return redirect(f"/permohonan/{link.case_id}")
         error = _("Nomor registrasi atau kode salah, atau kode sudah tidak berlaku.")
     return render_template("accounts/magic_code.html", error=error), (422 if error else 200)

@@ -64,8 +64,10 @@ def create_case(args):
         if not accounts.is_staff(user):
             raise Forbidden("Hanya petugas yang dapat mengajukan atas nama pemohon.")
         applicant = accounts.get(args["applicant_id"])
-        if applicant is None:
-            raise ValidationFailed(fields={"applicant_id": ["Pemohon tidak ditemukan."]})
+        if applicant is None or not accounts.is_applicant_account(applicant):
+            # Never on behalf of staff or a deactivated account: its messages would carry a magic link.
+            raise ValidationFailed(fields={"applicant_id": ["Pemohon tidak ditemukan atau bukan akun pemohon "
+                                                            "yang aktif."]})
     case = service.create_draft(actor=user, service_key=args["service"], data=args["data"], applicant=applicant)
     return service.describe(case, user)
 

@@ -276,11 +276,13 @@ def deliver_message(case: Case, name: str, payload: dict[str, Any], *, actor_id:
     """Deliver a named message to the case's waiting process (e.g. payment_received)."""
     if case.status in ("draft", "issued", "rejected", "withdrawn", "expired"):
         raise Conflict("Permohonan tidak sedang menunggu pesan ini.")
-    run = workflow.load(case)
+    run = workflow.load_or_quarantine(case, actor_id=actor_id, pending_message={"name": name, "payload": payload})
+    if run is None:
+        return case  # its stored state cannot be restored: now an incident; the repair delivers the message
     if name not in run.waiting_messages():
         raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.")
     try:
-        workflow.act(case, lambda r: r.deliver_message(name, payload), actor_id=actor_id)
+        workflow.act(case, lambda r: r.deliver_message(name, payload), actor_id=actor_id, run=run)
     except UnexpectedMessage as exc:
         raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.") from exc
     events.record(case, "message_received", actor_id=actor_id, note=name)

@@ -14,7 +14,7 @@ from flask import current_app
 
 from app.catalog import service as catalog
 from app.common import clock, signals
-from app.engine import EngineIncident, WorkflowRun
+from app.engine import EngineIncident, UnreadableState, WorkflowRun
 from app.engine import properties as P
 from app.extensions import db
 from app.inbox.models import OPEN_STATES, Task, case_task_rows
@@ -33,9 +33,45 @@ def engine():
 
 
 def load(case: Case) -> WorkflowRun:
-    """The case's workflow, restored with the sandbox attached."""
+    """The case's workflow, restored with the sandbox attached; `UnreadableState` when its state cannot be."""
     model = catalog.model_for_version(case.process_version)
     return engine().load(model, case.workflow_state)
+
+
+def load_or_quarantine(case: Case, *, actor_id: int | None, pending_message: dict | None = None) -> WorkflowRun | None:
+    """The case's workflow; None when its state cannot be restored, the case then being put in incident."""
+    try:
+        return load(case)
+    except UnreadableState as exc:
+        quarantine(case, exc, actor_id=actor_id, pending_message=pending_message)
+        return None
+
+
+def quarantine(case: Case, problem: UnreadableState, *, actor_id: int | None,
+               pending_message: dict | None = None) -> None:
+    """Put a case whose stored state cannot be restored in incident; the state is kept for the analyst's repair."""
+    message = problem.message[:2000]
+    if case.status == "incident" and case.incident_message == message and pending_message is None:
+        return  # already reported: reading the case again adds nothing to the trail
+    old_status = case.status
+    if old_status != "incident":
+        case.status_before_incident = old_status
+    case.status = "incident"
+    case.incident_element = None
+    case.incident_message = message
+    case.next_timer_at = None  # the timer sweep would only fail on it again; a repair recomputes it
+    data = {"unreadable_state": True, "forged": problem.forged}
+    if pending_message is not None:
+        data["pending_message"] = pending_message  # delivered again by the repair
+    events.record(case, "incident", note=message, actor_id=actor_id, data=data)
+    if old_status != "incident":
+        signals.case_status_changed.send(case, case=case, old=old_status, new="incident", actor_id=actor_id)
+
+
+def task_data(case: Case, task_id: str) -> dict:
+    """The data a task sees; empty when the case's state cannot be restored (the case is then in incident)."""
+    run = load_or_quarantine(case, actor_id=None)
+    return run.task_data(task_id) if run is not None else {}
 
 
 def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRun:
@@ -52,9 +88,16 @@ def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRu
     return run
 
 
-def act(case: Case, action: Callable[[WorkflowRun], None], *, actor_id: int | None) -> WorkflowRun:
-    """Load the workflow, apply an action, write everything back; incidents are recorded, not raised."""
-    run = load(case)
+def act(case: Case, action: Callable[[WorkflowRun], None], *, actor_id: int | None,
+        run: WorkflowRun | None = None) -> WorkflowRun | None:
+    """Load the workflow (unless given), apply an action, write everything back; incidents are recorded, not raised.
+
+    None when the stored state cannot be restored: the case is then in incident and the action was not applied.
+    """
+    if run is None:
+        run = load_or_quarantine(case, actor_id=actor_id)
+        if run is None:
+            return None
     with sla.one_refresh():  # opening tasks, a status change and a clock start re-estimate the case once
         try:
             action(run)

@@ -18,18 +18,23 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Silakan masuk untuk melanjutkan."
     csrf.init_app(app)
 
+    from app.accounts import service as accounts
+
+    accounts.prepare_dummy_hash(app)  # once per process, not per unknown login (no timing oracle)
+
     @login_manager.user_loader
     def load_user(session_id: str):
-        from app.accounts import service as accounts
-
+        if bearer_token():  # a request presenting a bearer token is authenticated by that token alone
+            return None
         try:
-            user_id, stamp = session_id.split(":", 1)
-            user = accounts.get(int(user_id))
+            user = accounts.get(int(session_id.split(":", 1)[0]))
         except (ValueError, TypeError):
             return None
-        if user is None or user.get_id() != session_id:  # password changed since login
+        if user is None or user.get_id() != session_id:  # password changed, logged out or deactivated since
             return None
         if not user.is_active:  # deactivated by an administrator since login
+            return None
+        if not _case_scope_allows():  # a magic-link session is signed in on its one case's pages only
             return None
         return user
 
@@ -60,8 +65,11 @@ def init_app(app: Flask) -> None:
         if not app.config.get("WTF_CSRF_ENABLED", True):
             return None
         if request.path.startswith("/api/"):
-            # Token clients are not exposed to CSRF; cookie sessions calling the API are.
-            if bearer_token() or "_user_id" not in _session_keys():
+            # Token clients are not exposed to CSRF; cookie sessions calling the API are. Exempt only a
+            # call the token really authenticated, never one that merely carries an Authorization header.
+            if bearer_token() and current_user.is_authenticated and g.get("auth_via_token"):
+                return None
+            if "_user_id" not in _session_keys():
                 return None
         csrf.protect()
         return None
@@ -78,6 +86,12 @@ def init_app(app: Flask) -> None:
         if not current_user.is_authenticated:
             raise Unauthorized()
         return None
+
+
+def _case_scope_allows() -> bool:
+    from app.accounts.tokens import session_scope_allows
+
+    return session_scope_allows()
 
 
 def _session_keys():

@@ -1,11 +1,16 @@
 """Application errors and the handlers that turn them into API.md's error shape or a readable page."""
 from __future__ import annotations
 
+import json
 import logging
+import re
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
+
+from app.common.schemas import SURROGATE_MESSAGE, bad_text_paths, has_lone_surrogate
 
 log = logging.getLogger(__name__)
 
@@ -111,6 +116,28 @@ def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     return flat
 
 
+# A lone surrogate can only reach Python through a JSON escape (raw bytes of one are not UTF-8).
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+def refuse_lone_surrogates() -> None:
+    """422 with the field paths when a JSON body holds a lone surrogate ("\\ud800"), which no text column,
+    mail or log line can encode; every JSON reader of the app (webargs, the payment callback) sits behind this."""
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.mimetype in _FORM_TYPES:
+        return
+    body = request.get_data(cache=True)  # bounded by MAX_CONTENT_LENGTH (413 beyond)
+    if not body or not _SURROGATE_ESCAPE.search(body):
+        return
+    try:
+        document = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return  # not JSON: the view's own parser answers 400
+    paths = bad_text_paths(document, has_lone_surrogate)
+    if paths:
+        raise ValidationFailed(fields={path: [SURROGATE_MESSAGE] for path in paths})
+
+
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
                415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
@@ -124,6 +151,10 @@ def init_app(app: Flask) -> None:
         # No row is named with a NUL character, and databases refuse it in a query: answer 404 up front.
         if "\x00" in request.path:
             raise NotFound()
+
+    @app.before_request
+    def refuse_unencodable_json():
+        refuse_lone_surrogates()
 
     @app.errorhandler(AppError)
     def handle_app_error(exc: AppError):
@@ -148,6 +179,10 @@ def init_app(app: Flask) -> None:
             return _respond(400, "malformed_json", "Badan permintaan bukan JSON yang sah.")
         if status == 422:
             return _respond(422, "validation_error", ValidationFailed.default_message, fields)
+        if status == 413 and not fields:  # MAX_CONTENT_LENGTH: nothing of the body was read
+            limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+            return _respond(413, "payload_too_large",
+                            gettext("Permintaan terlalu besar (paling besar %(mb)s MB).", mb=limit // (1024 * 1024)))
         message = exc.description if isinstance(exc.description, str) else exc.name
         return _respond(status, _HTTP_CODES.get(status, "error"), message, fields,
                         dict(exc.get_headers() and [h for h in exc.get_headers() if h[0] == "Retry-After"]))

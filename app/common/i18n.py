@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
 from flask_babel import Babel, get_locale, gettext
 
+from app.common.urls import safe_next
+
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LOCALE = "id"
 COOKIE = "lang"
@@ -38,10 +40,7 @@ def select_locale() -> str:
 @bp.get("/bahasa/<code>")
 def switch_language(code: str):
     """Remember the chosen language and go back to the page the switch was clicked on."""
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:
-        target = url_for("web.index")
-    response = redirect(target)
+    response = redirect(safe_next(request.args.get("next")) or url_for("web.index"))
     if code in LANGUAGES:
         response.set_cookie(COOKIE, code, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True,
                             secure=current_app.config.get("SESSION_COOKIE_SECURE", False))

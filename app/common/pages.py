@@ -9,6 +9,7 @@ from flask import request
 from flask_login import current_user
 
 from app.common.errors import Forbidden
+from app.common.schemas import DATE_RANGE_MESSAGE, in_date_range
 from app.extensions import login_manager
 
 
@@ -38,7 +39,11 @@ def date_arg(name: str, errors: dict[str, list[str]], *, field: str | None = Non
     if not raw:
         return None
     try:
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
     except ValueError:
         errors[field or name] = ["Tanggal tidak valid (gunakan format TTTT-BB-HH)."]
         return None
+    if not in_date_range(day):  # year 1 or 9999 overflows the conversion to office time
+        errors[field or name] = [DATE_RANGE_MESSAGE]
+        return None
+    return day

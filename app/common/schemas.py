@@ -1,7 +1,9 @@
 """Marshmallow schemas shared by the API: errors and list envelopes."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_load, validate
@@ -12,34 +14,70 @@ ID_RANGE = validate.Range(min=1, max=MAX_ID)
 PAGE_RANGE = validate.Range(min=1, max=MAX_PAGE)
 
 
-def _nul_paths(value: Any, path: str = "") -> list[str]:
-    """Paths of the strings (keys included) holding a NUL character, which no database column accepts."""
+_SURROGATES = re.compile("[\ud800-\udfff]")
+EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
+DATE_RANGE_MESSAGE = f"Tanggal harus antara {EARLIEST_DATE.isoformat()} dan {LATEST_DATE.isoformat()}."
+NUL_MESSAGE = "Karakter NUL tidak diizinkan."
+SURROGATE_MESSAGE = "Teks memuat karakter yang tidak sah (surrogate Unicode tanpa pasangan)."
+
+
+def has_nul(text: str) -> bool:
+    """True when the text holds a NUL character, which no database column accepts."""
+    return "\x00" in text
+
+
+def has_lone_surrogate(text: str) -> bool:
+    """True when the text holds a lone UTF-16 surrogate ("\\ud800" in JSON), which cannot be encoded as UTF-8."""
+    return _SURROGATES.search(text) is not None
+
+
+def bad_text_paths(value: Any, bad: Callable[[str], bool], path: str = "") -> list[str]:
+    """Paths of the strings (keys included) for which `bad(text)` holds, e.g. {"data.name", "tags.2"}."""
     if isinstance(value, str):
-        return [path or "_body"] if "\x00" in value else []
+        return [path or "_body"] if bad(value) else []
     found: list[str] = []
     if isinstance(value, dict):
         for key, item in value.items():
             here = f"{path}.{key}" if path else str(key)
-            found += [here] if isinstance(key, str) and "\x00" in key else _nul_paths(item, here)
+            found += [here] if isinstance(key, str) and bad(key) else bad_text_paths(item, bad, here)
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
-            found += _nul_paths(item, f"{path}.{index}" if path else str(index))
+            found += bad_text_paths(item, bad, f"{path}.{index}" if path else str(index))
     return found
 
 
+def in_date_range(value: date | datetime) -> bool:
+    """True for a day or moment within the years the office can mean (2000-2100): no overflow in time zones."""
+    day = value.date() if isinstance(value, datetime) else value
+    return EARLIEST_DATE <= day <= LATEST_DATE
+
+
+def _date_in_range(value: date | datetime) -> None:
+    if value is not None and not in_date_range(value):
+        raise ValidationError(DATE_RANGE_MESSAGE)
+
+
 class BaseSchema(Schema):
-    """Request schemas ignore unknown fields (clients may send more than we read) and refuse NUL characters."""
+    """Request schemas ignore unknown fields (clients may send more than we read), refuse NUL characters and
+    lone surrogates, and accept dates and times only within 2000-2100."""
 
     class Meta:
         unknown = EXCLUDE
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        """Bound every date and datetime field: year 1 or 9999 overflows office-time conversions."""
+        if isinstance(field_obj, fields.Date | fields.DateTime) and _date_in_range not in field_obj.validators:
+            field_obj.validators.append(_date_in_range)
 
     @pre_load
     def _refuse_nul(self, data: Any, **_: Any) -> Any:
         if not isinstance(data, Mapping):
             return data
-        paths = _nul_paths({key: data[key] for key in data})  # webargs' query/form proxies are mappings too
-        if paths:
-            raise ValidationError({p: ["Karakter NUL tidak diizinkan."] for p in paths})
+        plain = {key: data[key] for key in data}  # webargs' query/form proxies are mappings too
+        errors = {p: [NUL_MESSAGE] for p in bad_text_paths(plain, has_nul)}
+        errors |= {p: [SURROGATE_MESSAGE] for p in bad_text_paths(plain, has_lone_surrogate)}
+        if errors:
+            raise ValidationError(errors)
         return data
 
 

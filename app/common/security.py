@@ -12,8 +12,12 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
 
 def init_app(app: Flask) -> None:
     """Bind the rate limiter and add the headers."""
+    from app.common import ratelimit_store  # registers the database:// storage scheme with limits
+
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
+    # Counted in the application's database unless a store is named (redis://...): shared by all processes.
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = f"{ratelimit_store.SCHEME}://"
     limiter.init_app(app)
     hops = int(app.config.get("TRUSTED_PROXY_HOPS") or 0)
     if hops:  # the client's address, not the proxy's, for rate limits and the security log
@@ -32,6 +36,18 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("SESSION_COOKIE_SECURE") or request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.path.startswith("/api/") and "Cache-Control" not in headers:
-            headers["Cache-Control"] = "no-store"
+        if "Cache-Control" not in headers and _may_hold_personal_data(response):
+            headers["Cache-Control"] = "no-store"  # no copy in shared caches or the browser's history
         return response
+
+
+def _may_hold_personal_data(response) -> bool:
+    """API answers, every HTML page (pages carry names, case data, CSRF tokens, flash messages), and
+    anything sent to a signed-in user; static assets stay cacheable."""
+    if request.path.startswith("/static/"):
+        return False
+    if request.path.startswith("/api/") or response.mimetype == "text/html":
+        return True
+    from flask_login import current_user
+
+    return bool(current_user and current_user.is_authenticated)

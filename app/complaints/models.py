@@ -22,7 +22,7 @@ class Complaint(CreatedAtMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ticket: Mapped[str] = mapped_column(String(20), unique=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), unique=True)
-    complainant_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    complainant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: filed anonymously
     name: Mapped[str] = mapped_column(String(150))
     contact: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(200))

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import re
 import secrets
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from app.accounts import service as accounts
 from app.accounts.models import User
@@ -53,21 +55,25 @@ def normalize_contact(contact: str) -> tuple[str, str]:
     return "phone", digits
 
 
-def contact_user(name: str, contact: str) -> User:
-    """The account a complaint is filed under when nobody is logged in: reused by contact, else contact-only.
+ANONYMOUS_EMAIL = f"pelapor.anonim@{CONTACT_DOMAIN}"
 
-    A contact-only account has the applicant role, no password and is inactive, so nobody can
-    log in with it; it exists because every case has an applicant to notify.
+
+def anonymous_complainant() -> User:
+    """The one system account that holds every anonymous complaint case as its formal applicant.
+
+    It has no role, no password and is inactive: nobody signs in with it, no magic link is ever made
+    for it, and its undeliverable address can never be registered. The complainant is reached
+    through the contact written on the complaint, never through an account.
     """
-    kind, value = normalize_contact(contact)
-    email = value if kind == "email" else f"pelapor.{value}@{CONTACT_DOMAIN}"
-    user = accounts.get_by_email(email)
+    user = accounts.get_by_email(ANONYMOUS_EMAIL)
     if user is not None:
         return user
-    user = accounts.create_user(email=email, name=name.strip()[:200], roles=("applicant",),
-                                phone=value if kind == "phone" else None)
-    user.is_active_account = False
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # two first complaints at once: one creates, the other reads
+            user = accounts.create_user(email=ANONYMOUS_EMAIL, name="Pelapor anonim", roles=())
+            user.is_active_account = False
+    except IntegrityError:
+        user = accounts.get_by_email(ANONYMOUS_EMAIL)
     return user
 
 
@@ -88,20 +94,23 @@ def file_complaint(*, name: str, contact: str, subject: str, body: str, registra
     number = (registration_number or "").strip().upper() or None
     if number is not None and cases.get_by_registration(number) is None:
         raise ValidationFailed(fields={"registration_number": ["Nomor registrasi tidak ditemukan."]})
-    complainant = actor if actor is not None else contact_user(name, contact)
+    # Signed in: the complaint is the caller's. Anonymous: linked to no account, whatever the contact says.
+    complainant = actor
+    filer = actor if actor is not None else anonymous_complainant()
     data = {"nama_lengkap": name.strip(), "kontak": contact.strip(), "judul": subject.strip(),
             "isi_pengaduan": body.strip()}
     if number:
         data["nomor_registrasi"] = number
     try:
-        case = cases.create_draft(actor=complainant, service_key=SERVICE_KEY, data=data, allow_hidden=True)
-        complaint = Complaint(ticket=_new_ticket(), case_id=case.id, complainant_id=complainant.id,
+        case = cases.create_draft(actor=filer, service_key=SERVICE_KEY, data=data, allow_hidden=True)
+        complaint = Complaint(ticket=_new_ticket(), case_id=case.id,
+                              complainant_id=complainant.id if complainant is not None else None,
                               name=data["nama_lengkap"], contact=data["kontak"], subject=data["judul"],
                               body=data["isi_pengaduan"], registration_number=number, status="received",
                               created_at=clock.now())
         db.session.add(complaint)
         db.session.flush()
-        cases.submit(case=case, actor=complainant)
+        cases.submit(case=case, actor=filer)
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message, fields=_api_fields(exc.fields)) from exc
     complaint.due_at = case.due_at
@@ -207,11 +216,27 @@ def on_host_action(sender, *, case: Case, action: str, element_id: str, properti
     db.session.flush()
 
 
+@dataclass(frozen=True)
+class _Contact:
+    """The address written on an anonymous complaint, addressed like an account (no account behind it)."""
+
+    name: str
+    email: str
+    phone: str | None
+    id: None = None
+
+
 def _notify_answer(complaint: Complaint) -> None:
     from app.notifications import service as notifications
 
     user = complaint.complainant
-    channels = ("in_app", "email") if not user.email.endswith("@" + CONTACT_DOMAIN) else ("in_app", "sms")
+    if user is not None:
+        channels = ("in_app", "email") if not user.email.endswith("@" + CONTACT_DOMAIN) else ("in_app", "sms")
+    else:  # anonymous: straight to the contact on the complaint, never to an account that owns it
+        kind, value = normalize_contact(complaint.contact)
+        user = _Contact(name=complaint.name, email=value if kind == "email" else "",
+                        phone=value if kind == "phone" else None)
+        channels = ("email",) if kind == "email" else ("sms",)
     notifications.notify_user(user, "complaint_answered", f"Tanggapan atas pengaduan {complaint.ticket}",
                               {"complaint": complaint, "status_label": STATUS_LABELS.get(complaint.status)},
                               channels=channels, dedupe_key=f"complaint:{complaint.id}:answer")

@@ -10,6 +10,7 @@ from .runtime import (  # noqa: F401
     PendingTimer,
     TaskNotReady,
     UnexpectedMessage,
+    UnreadableState,
     WorkflowRun,
 )
 from .specs import Bundle, Library, ModelError, ParsedModel, SpecCache, parse_bundle  # noqa: F401

@@ -19,14 +19,23 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.serializer.default.workflow import (
+    BpmnEventConverter,
+    BpmnSubWorkflowConverter,
+    BpmnWorkflowConverter,
+    TaskConverter,
+    WorkflowConverter,
+)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
 from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-from . import clock_patch, sandbox
+from . import clock_patch, plain_data, sandbox
 from . import properties as P
 from .specs import ParsedModel
 
@@ -51,6 +60,15 @@ class TaskNotReady(Exception):
 
 class UnexpectedMessage(Exception):
     """Nothing in the workflow waits for this message."""
+
+
+class UnreadableState(Exception):
+    """A stored workflow state cannot be restored (corrupt, or data forged as a class tag)."""
+
+    def __init__(self, message: str, forged: list[str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.forged = forged or []
 
 
 # ---------------------------------------------------------------------------
@@ -103,14 +121,84 @@ class SandboxScriptEngine(PythonScriptEngine):
 # Serialization: the workflow state only; the spec is named by the case's version
 
 
-class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
-    """Serializes a workflow without its specs; restores with specs from the cache."""
+class _PlainData:
+    """Mixin for converters of data-bearing objects: data is plain JSON (`plain_data`), never a class tag."""
+
+    def _encode(self, value):
+        return plain_data.encode(value, self.registry.convert)
+
+    def _decode(self, value, where: str, allowed: frozenset[str] = plain_data.NO_VALUE_TYPES):
+        return plain_data.decode(value, self.registry.restore, allowed=allowed, path=where)
+
+
+class PlainDataTaskConverter(_PlainData, TaskConverter):
+    """A task with its data, data delta and internal data (message payloads, loop items) as plain JSON."""
+
+    def to_dict(self, task):
+        dct = super().to_dict(task)
+        dct["internal_data"] = self._encode(task.internal_data)
+        if task.parent is None:
+            dct["data"] = self._encode(task.data)
+        else:
+            delta = dct["delta"]
+            dct["delta"] = {"updates": self._encode(delta["updates"]),
+                            "deletions": [plain_data.escape_key(k) for k in delta["deletions"]]}
+        return dct
+
+    def from_dict(self, dct, workflow):
+        task = super().from_dict({**dct, "internal_data": {}, "data": {}, "delta": {}}, workflow)
+        where = task.task_spec.name
+        task.internal_data = self._decode(dct["internal_data"], f"{where}.internal_data", plain_data.ENGINE_VALUE_TYPES)
+        delta = dct.get("delta")
+        if delta and task.parent is not None:
+            data = DeepMerge.merge({}, task.parent.data)
+            data.update(self._decode(delta.get("updates", {}), f"{where}.data"))
+            for key in delta.get("deletions", []):
+                data.pop(plain_data.unescape_key(key), None)
+        else:
+            data = self._decode(dct["data"], f"{where}.data")
+        task.data = data
+        return task
+
+
+class PlainDataEventConverter(_PlainData, BpmnEventConverter):
+    """An event thrown or waiting with its payload as plain JSON."""
+
+    def to_dict(self, event):
+        return {**super().to_dict(event), "payload": self._encode(event.payload)}
+
+    def from_dict(self, dct):
+        event = super().from_dict({**dct, "payload": None})
+        event.payload = self._decode(dct["payload"], f"event {event.event_definition.name}.payload")
+        return event
+
+
+class PlainDataSubWorkflowConverter(_PlainData, BpmnSubWorkflowConverter):
+    """A subprocess (call activity) with its data as plain JSON."""
+
+    def to_dict(self, workflow):
+        return {**super().to_dict(workflow), "data": self._encode(workflow.data)}
+
+    def set_default_attributes(self, workflow, dct):
+        data = dct.pop("data", {})
+        super().set_default_attributes(workflow, dct)
+        workflow.data = self._decode(data, f"{workflow.spec.name}.data")
+
+
+class StateOnlyWorkflowConverter(_PlainData, BpmnWorkflowConverter):
+    """Serializes a workflow without its specs, data as plain JSON; restores with specs from the cache."""
 
     def to_dict(self, workflow):
         dct = WorkflowConverter.to_dict(self, workflow)
+        dct["data"] = self._encode(workflow.data)
         dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
         dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
         return dct
+
+    def set_default_attributes(self, workflow, dct):
+        data = dct.pop("data", {})
+        super().set_default_attributes(workflow, dct)
+        workflow.data = self._decode(data, "workflow.data")
 
     def from_dict(self, dct, spec=None, subprocess_specs=None):
         workflow = self.target_class(spec, subprocess_specs, deserializing=True)
@@ -125,6 +213,9 @@ class StateOnlyWorkflowConverter(BpmnWorkflowConverter):
 def _make_serializer() -> BpmnWorkflowSerializer:
     config = copy.copy(SPIFF_CONFIG)
     config[BpmnWorkflow] = StateOnlyWorkflowConverter
+    config[BpmnSubWorkflow] = PlainDataSubWorkflowConverter
+    config[Task] = PlainDataTaskConverter
+    config[BpmnEvent] = PlainDataEventConverter
     return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
 
 
@@ -202,15 +293,27 @@ class Engine:
         return run
 
     def load(self, model: ParsedModel, state: str) -> WorkflowRun:
-        """Restore a workflow from its stored state, with our sandbox re-attached."""
-        dct = json.loads(state)
-        version = dct.pop("serializer_version", None)
-        if version != SERIALIZER_VERSION:
-            raise ValueError(f"unknown workflow state version {version!r}")
-        wf = _SERIALIZER.from_dict(dct, spec=model.spec, subprocess_specs=model.subprocess_specs)
+        """Restore a workflow from its stored state, with our sandbox re-attached; `UnreadableState` if it cannot."""
+        try:
+            dct = json.loads(state)
+            version = dct.pop("serializer_version", None)
+            if version != SERIALIZER_VERSION:
+                raise ValueError(f"versi status alur kerja tidak dikenal: {version!r}")
+            wf = _SERIALIZER.from_dict(dct, spec=model.spec, subprocess_specs=model.subprocess_specs)
+        except plain_data.ForgedValue as exc:
+            raise UnreadableState(f"Status alur kerja tersimpan memuat {exc}", forged=[exc.path]) from exc
+        except Exception as exc:  # noqa: BLE001 - any corrupt state is an incident, never a crash
+            raise UnreadableState(f"Status alur kerja tersimpan tidak dapat dibaca: "
+                                  f"{exc.__class__.__name__}: {exc}") from exc
         # The library restores a default engine with full builtins: never keep it.
         wf.script_engine = self.script_engine()
         return WorkflowRun(self, model, wf)
+
+    def repair(self, model: ParsedModel, state: str) -> tuple[WorkflowRun, list[str]]:
+        """Restore a state whose data holds forged class tags, keeping them as plain data; and where they were."""
+        with plain_data.neutralising() as neutralised:
+            run = self.load(model, state)
+        return run, neutralised
 
 
 class WorkflowRun:

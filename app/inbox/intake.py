@@ -43,8 +43,9 @@ def find_or_register_applicant(*, officer: User, nik: str, email: str, name: str
     by_email = accounts.get_by_email(email)
     by_nik = db.session.scalar(select(User).where(User.nik == nik).order_by(User.id).limit(1))
     if by_email is not None:
-        if accounts.is_staff(by_email):
-            raise ValidationFailed(fields={"email": ["Email ini milik akun petugas."]})
+        if not accounts.is_applicant_account(by_email):
+            raise ValidationFailed(fields={"email": ["Email ini bukan milik akun pemohon yang aktif; "
+                                                     "permohonan hanya dapat diajukan atas nama pemohon."]})
         if by_email.nik and by_email.nik != nik:
             raise ValidationFailed(fields={"nik": ["Email ini sudah terdaftar dengan NIK lain."]})
         if by_nik is not None and by_nik.id != by_email.id:
@@ -66,6 +67,8 @@ def start_application(*, officer: User, applicant: User, service_key: str) -> Ca
 
     if not service_key:
         raise ValidationFailed(fields={"service": ["Pilih layanan."]})
+    if not accounts.is_applicant_account(applicant):  # never on behalf of staff: no links into their account
+        raise ValidationFailed(fields={"email": ["Permohonan hanya dapat diajukan atas nama akun pemohon."]})
     service = catalog.get(service_key)
     _, model = catalog.active_model(service)
     properties = (catalog.application_form(model)["schema"].get("properties") or {})

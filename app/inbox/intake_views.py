@@ -9,6 +9,7 @@ from app.cases import service as cases
 from app.catalog import service as catalog
 from app.common.errors import AppError, ValidationFailed
 from app.common.transaction import transactional
+from app.common.urls import public_url
 from app.jsonforms.parse import parse_form
 from app.jsonforms.render import render_form
 
@@ -33,7 +34,7 @@ def start():
                 phone=form.get("phone"))
             case = intake.start_application(officer=officer, applicant=applicant, service_key=form.get("service", ""))
             if created:
-                accounts.request_password_reset(applicant.email, base_url=request.host_url)
+                accounts.request_password_reset(applicant.email, base_url=public_url())
             return case, created
 
         try:

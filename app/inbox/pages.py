@@ -11,6 +11,7 @@ from app.common import clock
 from app.common.errors import AppError
 from app.common.pages import page_for  # noqa: F401 - the guard of every officer page, imported from here
 from app.common.transaction import transactional
+from app.common.urls import safe_next
 
 T = TypeVar("T")
 OFFICER_ROLES = ("officer", "supervisor", "admin")
@@ -23,7 +24,7 @@ EVENT_LABELS = {
     "task_cancelled": "Langkah dibatalkan", "task_priority": "Prioritas diubah", "task_follow_up": "Tugas ditunda",
     "timer_fired": "Batas waktu tercapai", "message_received": "Pesan diterima", "incident": "Gangguan teknis",
     "incident_retry": "Langkah diulang", "finished": "Selesai", "withdrawn": "Dibatalkan pemohon",
-    "permit_issued": "Izin terbit",
+    "permit_issued": "Izin terbit", "incident_repaired": "Data diperbaiki analis",
 }
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
@@ -52,10 +53,8 @@ def perform(action: Callable[[], T], *, success: str | None = None) -> tuple[T |
 
 def back(default_endpoint: str, **values: Any):
     """Redirect to the form's `next` (a local path) or to a default page."""
-    target = request.form.get("next") or request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:  # browsers read "/\host" as off-site
-        target = url_for(default_endpoint, **values)
-    return redirect(target)
+    target = safe_next(request.form.get("next") or request.args.get("next"))
+    return redirect(target or url_for(default_endpoint, **values))
 
 
 def local_datetime(moment: datetime | None) -> str:

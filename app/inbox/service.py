@@ -277,7 +277,7 @@ def prefill(task: Task) -> dict[str, Any]:
         return task.result or {}
     schema = form_of(task)["schema"]
     fields = set((schema.get("properties") or {}).keys())
-    data = workflow.load(task.case).task_data(task.id)
+    data = workflow.task_data(task.case, task.id)
     if task.group_key == APPLICANT_GROUP:
         data = {**data, "application": task.case.data}
     return {k: v for k, v in data.items() if k in fields}
@@ -305,6 +305,9 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
                                prefix="data.application"))
     if errors:
         raise ValidationFailed(fields=errors)
+    run = workflow.load_or_quarantine(case, actor_id=actor.id)
+    if run is None:
+        return case  # its stored state cannot be restored: now an incident, the step stays open for after the repair
     now = clock.now()
     task.state = "completed"
     task.assignee_id = actor.id
@@ -323,7 +326,7 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
         events.record(case, "task_completed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
                       actor_role=task.group_key, note=_summary(data), data={"task_id": task.id})
         try:
-            workflow.act(case, lambda run: run.complete(task.id, step_data), actor_id=actor.id)
+            workflow.act(case, lambda loaded: loaded.complete(task.id, step_data), actor_id=actor.id, run=run)
         except TaskNotReady as exc:
             raise Conflict("Langkah ini sudah tidak menunggu penyelesaian.") from exc
     db.session.flush()

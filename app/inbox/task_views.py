@@ -87,13 +87,17 @@ def complete(task_id: str):
         return service.complete(task=current, actor=user, data=data)
 
     try:
-        transactional(act)()
+        case = transactional(act)()
     except ValidationFailed as exc:
         fields = {key.removeprefix("data."): messages for key, messages in exc.fields.items()}
         return _render(service.get_visible(user, task_id), data=submitted.get("data"),
                        errors=fields or {"_form": [exc.message]}, status=422)
     except AppError as exc:
         flash(message_of(exc), "error")
+        return redirect(url_for("inbox_task.show", task_id=task_id))
+    if case.status == "incident" and service.get_visible(user, task_id).state in OPEN_STATES:
+        flash(f"Permohonan {number} sedang mengalami gangguan teknis; langkah \u201c{name}\u201d belum tersimpan. "
+              "Analis telah diberi tahu.", "error")
         return redirect(url_for("inbox_task.show", task_id=task_id))
     flash(f"Langkah \u201c{name}\u201d untuk {number} telah diselesaikan.", "success")
     return redirect(url_for("inbox.index"))

@@ -1,8 +1,10 @@
 """API schemas of the analysts' workspace (process models)."""
-from flask_smorest.fields import Upload
-from marshmallow import INCLUDE, Schema, fields
+from datetime import datetime
 
-from app.common.schemas import ID_RANGE, BaseSchema, list_schema
+from flask_smorest.fields import Upload
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_schema
+
+from app.common.schemas import DATE_RANGE_MESSAGE, ID_RANGE, BaseSchema, in_date_range, list_schema
 
 
 class ProcessModelSchema(Schema):
@@ -87,13 +89,47 @@ class DiffArgsSchema(BaseSchema):
     to_version = fields.Integer(required=True, data_key="to", validate=ID_RANGE)
 
 
-class TestRunSchema(BaseSchema):
-    version = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
-    scenario = fields.Dict(required=True)
+EXPECT_LISTS = ("visited", "not_visited", "notifications")
+EXPECT_TEXTS = ("outcome", "status")
+
+
+def scenario_shape_errors(scenario: dict) -> dict[str, list[str]]:
+    """Messages per path for a scenario whose `expect` (element id lists, outcome/status texts) or
+    `start_at` is malformed: the simulation reads them as such."""
+    errors: dict[str, list[str]] = {}
+    expect = scenario.get("expect", {})
+    if not isinstance(expect, dict):
+        return {"scenario.expect": ["'expect' harus berupa objek."]}
+    for key in EXPECT_LISTS:
+        items = expect.get(key, [])
+        if not isinstance(items, list) or not all(isinstance(item, str) and item for item in items):
+            errors[f"scenario.expect.{key}"] = [f"'{key}' harus daftar id elemen (teks)."]
+    for key in EXPECT_TEXTS:
+        if key in expect and not isinstance(expect[key], str):
+            errors[f"scenario.expect.{key}"] = [f"'{key}' harus berupa teks."]
+    start_at = scenario.get("start_at")
+    if start_at is not None:
+        try:
+            moment = datetime.fromisoformat(start_at) if isinstance(start_at, str) else None
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None or not in_date_range(moment):
+            errors["scenario.start_at"] = [f"'start_at' harus waktu ISO 8601 dengan zona. {DATE_RANGE_MESSAGE}"]
+    return errors
 
 
 class ModelTestSchema(BaseSchema):
     scenario = fields.Dict(required=True)
+
+    @validates_schema
+    def _scenario_shape(self, data: dict, **_) -> None:
+        errors = scenario_shape_errors(data["scenario"])
+        if errors:
+            raise ValidationError(errors)
+
+
+class TestRunSchema(ModelTestSchema):
+    version = fields.Integer(load_default=None, allow_none=True, validate=ID_RANGE)
 
 
 class LayoutSchema(BaseSchema):

@@ -138,3 +138,19 @@ def incident_retry(case_id: int):
     else:
         flash(f"Permohonan {case.registration_number} berjalan lagi (status: {case.status}).")
     return redirect(url_for("modeler.incident_list"))
+
+
+@bp.post("/insiden/<int:case_id>/perbaiki")
+@analyst_page
+def incident_repair(case_id: int):
+    """Neutralise forged data in a case's unreadable stored state, then retry it."""
+    try:
+        case = transactional(lambda: incidents.repair(case_id=case_id, actor=current_user))()
+    except AppError as exc:
+        flash(f"Gagal memperbaiki: {exc.message}")
+        return redirect(url_for("modeler.incident_list"))
+    if case.status == "incident":
+        flash(f"Data permohonan {case.registration_number} dinetralkan, tetapi masih insiden: {case.incident_message}")
+    else:
+        flash(f"Data permohonan {case.registration_number} dinetralkan; berjalan lagi (status: {case.status}).")
+    return redirect(url_for("modeler.incident_list"))

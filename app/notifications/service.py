@@ -99,9 +99,9 @@ def notify_case(case, template: str, *, task=None, element_id: str | None = None
     reg = case.registration_number or f"#{case.id}"
     context = {"case": case, "task": task, "applicant": applicant, "user": applicant, "reg": reg,
                "office": current_app.config["OFFICE_NAME"], "template": template, **(context or {})}
-    if template in ACTION_TEMPLATES:
-        from app.accounts import tokens
+    from app.accounts import tokens
 
+    if template in ACTION_TEMPLATES and tokens.may_receive_magic_link(applicant):  # never for staff accounts
         token, code = tokens.create_magic_link(user=applicant, case_id=case.id,
                                                task_id=task.id if task is not None else None)
         base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
@@ -199,6 +199,22 @@ def mark_all_read(user) -> int:
     for note in items:
         note.read_at = now
     return len(items)
+
+
+def list_outbox(*, state: str | None = None, channel: str | None = None, recipient: str | None = None,
+                page: int = 1, per_page: int = 50) -> tuple[list[Notification], int]:
+    """Every message of the outbox, newest first, optionally by state, channel and recipient."""
+    query = select(Notification)
+    if state:
+        query = query.where(Notification.state == state)
+    if channel:
+        query = query.where(Notification.channel == channel)
+    if recipient:
+        query = query.where(func.lower(Notification.recipient).contains(recipient.lower(), autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(db.session.scalars(query.order_by(Notification.id.desc()).limit(per_page)
+                                    .offset((page - 1) * per_page)))
+    return items, total
 
 
 def list_failures(*, page: int = 1, per_page: int = 50) -> tuple[list[Notification], int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import smtplib
+import sys
 import urllib.request
 from email.message import EmailMessage
 
@@ -11,13 +12,32 @@ log = logging.getLogger("satupintu.notifications")
 
 
 class RecordingTransport:
-    """Development default: the message stays in the outbox (readable in the app) and is logged."""
+    """Default when a channel has no gateway: the message stays in the outbox (readable in the app) and is logged."""
 
     def send(self, note) -> None:
         from app.audit.service import mask_contact
 
         # Personal data stays out of logs: the recipient is masked, the outbox row has it in full.
         log.info("notification %s to %s: %s", note.channel, mask_contact(note.recipient), note.subject)
+
+
+class ConsoleTransport(RecordingTransport):
+    """Development (`make run`, OUTBOX_CONSOLE=1): the whole message is also printed to the console.
+
+    A newcomer without a mail server reads the verification code or the reset link right there, or on the
+    administrators' outbox page. Never on in production: the console is not a place for personal data.
+    """
+
+    def __init__(self, stream=None):
+        self.stream = stream
+
+    def send(self, note) -> None:
+        super().send(note)
+        stream = self.stream or sys.stdout
+        rule = "-" * 72
+        stream.write(f"\n{rule}\n[outbox #{note.id}] {note.channel} to {note.recipient}\n"
+                     f"Subject: {note.subject}\n\n{note.body}\n{rule}\n")
+        stream.flush()
 
 
 class SmtpTransport:
@@ -73,4 +93,4 @@ def for_channel(channel: str, config) -> object:
         return HttpGatewayTransport(config["SMS_GATEWAY_URL"], config.get("SMS_GATEWAY_TOKEN"), "sms")
     if channel == "whatsapp" and config.get("WHATSAPP_GATEWAY_URL"):
         return HttpGatewayTransport(config["WHATSAPP_GATEWAY_URL"], config.get("WHATSAPP_GATEWAY_TOKEN"), "whatsapp")
-    return RecordingTransport()
+    return ConsoleTransport() if config.get("OUTBOX_CONSOLE") else RecordingTransport()

@@ -10,6 +10,7 @@ from app.cases import service as cases
 from app.common import clock
 from app.common.errors import AppError
 from app.common.transaction import transactional
+from app.common.urls import safe_next
 from app.inbox import service as inbox
 from app.surveys import service as surveys
 from app.surveys.models import ELEMENTS
@@ -65,10 +66,7 @@ def upload(case_id: int):
         flash(_("Berkas tersimpan."))
     except AppError as exc:
         flash(_("Berkas tidak tersimpan: %(reason)s", reason=exc.message))
-    target = request.form.get("next") or ""
-    if not target.startswith("/") or target.startswith("//") or "\\" in target:  # a local path only
-        target = url_for("portal.case_page", case_id=case.id)
-    return redirect(target)
+    return redirect(safe_next(request.form.get("next")) or url_for("portal.case_page", case_id=case.id))
 
 
 @transactional

@@ -1,7 +1,7 @@
 """dashboard: indexes for period queries on cases, tasks and survey responses
 
 Revision ID: 0011
-Revises: 0001
+Revises: 0007
 Create Date: 2026-11-22 23:00:00
 
 """
@@ -9,9 +9,9 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0001'
+down_revision = '0007'
 branch_labels = None
-depends_on = '0007'  # survey_responses is created there
+depends_on = None
 
 INDEXES = (
     ('cases', 'ix_cases_submitted_at', ['submitted_at']),

@@ -1,7 +1,7 @@
 """payments: SKRD number and fee rows on bills, officer confirmation with proof of payment
 
 Revision ID: 0012
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-23 10:00:00
 
 """
@@ -12,9 +12,9 @@ import app.common.types
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
-depends_on = '0002'  # bills is created there
+depends_on = None
 
 
 def upgrade():

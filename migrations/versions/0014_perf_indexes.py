@@ -1,7 +1,7 @@
 """performance: trigram indexes for the inbox search (PostgreSQL), a partial index for the risk-marking sweep
 
 Revision ID: 0014
-Revises: 0001
+Revises: 0004
 Create Date: 2026-11-23 01:30:00
 
 The inbox and case search match registration numbers and applicant names anywhere in the text
@@ -18,9 +18,9 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014'
-down_revision = '0001'
+down_revision = '0004'
 branch_labels = None
-depends_on = '0004'  # tasks.at_risk_at / at_risk_for_due_at are added there
+depends_on = None
 
 STALE_RISK = ("state IN ('ready', 'claimed') AND due_at IS NOT NULL "
               "AND (at_risk_for_due_at IS NULL OR at_risk_for_due_at <> due_at)")

@@ -115,7 +115,8 @@ def test_magic_link_logs_in_once_and_opens_the_case(client, app):
     case_id, token, _ = _case_with_link(app)
     response = client.get(f"/akun/tautan/{token}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/permohonan/{case_id}")
-    assert client.get("/akun/profil").status_code == 200
+    assert client.get(f"/permohonan/{case_id}").status_code == 200
+    assert client.get("/akun/profil").status_code == 302  # the link signs in for its case only
     fresh = app.test_client()
     assert fresh.get(f"/akun/tautan/{token}").status_code == 400
 

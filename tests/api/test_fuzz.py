@@ -35,6 +35,9 @@ USERS = {"applicant": "pemohon@demo.local", "officer": "loket@demo.local",
 SKIPPED = {
     # Revokes every token of the caller, ending the run's sessions: exercised in tests/accounts.
     ("POST", "/api/v1/auth/password-reset/confirm"),
+    # Sign the caller out (its token, or all its tokens): exercised in tests/security/test_sessions.py.
+    ("DELETE", "/api/v1/auth/token"),
+    ("DELETE", "/api/v1/auth/tokens"),
 }
 CHECKS = [st_checks.not_a_server_error, st_checks.status_code_conformance, st_checks.content_type_conformance,
           st_checks.response_schema_conformance]

@@ -113,12 +113,14 @@ def build_world(app) -> World:
     return world
 
 
-def session_cookies(app) -> dict[str, str | None]:
-    """A signed session cookie per role, from a real login on the login page."""
+def session_cookies(app, only: str | None = None) -> dict[str, str | None]:
+    """A signed session cookie per role (or `only` one), from a real login on the login page."""
     from tests.support.pages import login
 
     cookies: dict[str, str | None] = {}
     for role, email in ROLES.items():
+        if only is not None and role != only:
+            continue
         if email is None:
             cookies[role] = None
             continue

@@ -106,6 +106,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("GET", "/static/<path:filename>"): public(),
     ("GET", "/transparansi"): public(),
     ("GET", "/verify/<token>"): public(),
+    ("POST", "/verify/<token>"): public(form={"berkas": "pdf"}),  # PDF_FIELD: a presented file
     ("GET", "/api/v1/verify/<token>"): public(),
     ("GET", "/api/v1/track/<path:registration_number>"): public(),
     ("GET", "/api/v1/services"): public(),
@@ -135,6 +136,8 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/akun/profil"): page(USERS),
     ("POST", "/api/v1/auth/token"): Row({r: "401" for r in ROLES}, json={"email": "x@x.id", "password": "x"}),
     ("POST", "/api/v1/auth/register"): public(json={}),
+    ("DELETE", "/api/v1/auth/token"): api(USERS),
+    ("DELETE", "/api/v1/auth/tokens"): api(USERS),
     ("POST", "/api/v1/auth/verify-email"): public(json={"token": "x"}),
     ("POST", "/api/v1/auth/verify-email/resend"): public(json={"email": "x@x.id"}),
     ("POST", "/api/v1/auth/password-reset"): public(json={"email": "x@x.id"}),
@@ -208,6 +211,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/notifications/<int:notification_id>/retry"): api(ADMIN),
     ("GET", "/api/v1/notifications/failures"): api(ADMIN),
     ("GET", "/admin/notifikasi"): page(ADMIN),
+    ("GET", "/admin/kotak-keluar"): page(ADMIN),
     ("POST", "/admin/notifikasi/<int:notification_id>/ulang"): page(ADMIN),
     # -- officers' workspace -------------------------------------------------------------------
     ("GET", "/petugas/"): page(OFFICE),
@@ -289,6 +293,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/analis/model/<key>/versi/<int:number>/aktifkan"): page(MODELERS, values={"number": "1"}),
     ("GET", "/analis/insiden"): page(MODELERS),
     ("POST", "/analis/insiden/<int:case_id>/coba-lagi"): page(MODELERS, touches_a=True),
+    ("POST", "/analis/insiden/<int:case_id>/perbaiki"): page(MODELERS, touches_a=True),
     ("GET", "/api/v1/process-models"): api(MODELERS),
     ("GET", "/api/v1/process-models/<key>/versions"): api(MODELERS),
     ("POST", "/api/v1/process-models/<key>/versions"): api(MODELERS),
@@ -351,9 +356,11 @@ def _fill(value, world: World):
     return value
 
 
-def call(app, cookie: str | None, method: str, rule: str, row: Row, world: World) -> tuple[str, object]:
-    """Send one request as a role; returns the outcome class and the response."""
+def call(app, cookie: str | None, method: str, rule: str, row: Row, world: World,
+         remote: str = "127.0.0.1") -> tuple[str, object]:
+    """Send one request as a role (from its own client address); returns the outcome class and the response."""
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = remote  # the login lockout counts per (account, client)
     if cookie:
         client.set_cookie("session", cookie)
     path = concrete(rule, row, world)
@@ -431,6 +438,7 @@ def _rows_for(db: str):
             yield method, rule, row
 
 
+SESSION_ENDING = {("POST", "/keluar"), ("DELETE", "/api/v1/auth/token"), ("DELETE", "/api/v1/auth/tokens")}
 PG_ROLES = ["applicant_b", "loket", "supervisor", "admin", "applicant_a"]
 
 
@@ -442,7 +450,9 @@ def test_authorization_table(world):
     mismatches = []
     for role in roles:
         for method, rule, row in rows:
-            outcome, response = call(app, cookies[role], method, rule, row, built)
+            outcome, response = call(app, cookies[role], method, rule, row, built, remote=f"10.0.{ORDER.index(role)}.1")
+            if (method, rule) in SESSION_ENDING and cookies[role]:  # logged out for real: log in again
+                cookies[role] = session_cookies(app, only=role)[role]
             if outcome != row.expect[role]:
                 mismatches.append(f"{method:6} {rule} as {role}: expected {row.expect[role]}, got {outcome} "
                                   f"({response.status_code} {response.flashes})")
