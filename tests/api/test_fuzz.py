@@ -6,12 +6,16 @@ or anonymously. Each response must not be a server error, must have a documented
 content type, and must match the documented schema (errors included).
 
 Bounded and reproducible: hypothesis derandomized, a few examples per operation, a per-example
-deadline, and a wall-clock budget for the whole run. Path parameters are drawn half the time from
+deadline, and a wall-clock budget for the whole run. Half of the examples carry a hostile input class
+that once caused 500s (a lone surrogate in a JSON string, a date at year 1 or 9999, a null inside a
+list), so those classes stay closed. Path parameters are drawn half the time from
 real rows (a draft, a submitted case with its task and documents, the service key, ...) so the
 calls reach past the 404s into the handlers.
 """
 from __future__ import annotations
 
+import json
+import re
 import time
 import warnings
 from collections import Counter
@@ -67,6 +71,46 @@ def _known_values(client) -> dict[str, list]:
     }
 
 
+# Input classes that once turned into 500s (issue 18): a lone surrogate in any JSON string, dates at
+# year 1 or 9999, nulls inside lists. Half of the examples get one of them layered on the generated input.
+DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATE_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T")
+EXTREME_DATES = ["0001-01-01", "9999-12-31"]
+EXTREME_MOMENTS = ["0001-01-01T00:00:00+07:00", "9999-12-31T23:59:59-07:00"]
+HOSTILE = ["surrogate", "extreme_date", "null_in_list"]
+
+
+def _hostile(value, kind: str, draw):
+    """The value with the hostile class applied to its strings, dates or lists (recursively)."""
+    if isinstance(value, dict):
+        return {key: _hostile(item, kind, draw) for key, item in value.items()}
+    if isinstance(value, list):
+        items = [_hostile(item, kind, draw) for item in value]
+        return [*items, None] if kind == "null_in_list" else items
+    if isinstance(value, str):
+        if kind == "surrogate":
+            return value + "\ud800"
+        if kind == "extreme_date" and DATE.match(value):
+            return draw(st.sampled_from(EXTREME_DATES))
+        if kind == "extreme_date" and DATE_TIME.match(value):
+            return draw(st.sampled_from(EXTREME_MOMENTS))
+    return value
+
+
+def _make_hostile(case, data) -> None:
+    """Maybe layer one hostile input class on a generated case: JSON bodies get all three, queries dates."""
+    kind = data.draw(st.sampled_from([None, *HOSTILE]), label="hostile")
+    if kind is None:
+        return
+    draw = data.draw
+    if isinstance(case.body, dict | list):
+        case.body = _hostile(case.body, kind, draw)
+        if kind == "surrogate":  # sent as JSON text with the "\\ud800" escape, as a client would write it
+            case.body = json.dumps(case.body).encode()
+    if kind == "extreme_date" and case.query:
+        case.query = {key: _hostile(value, kind, draw) for key, value in case.query.items()}
+
+
 def _operations(schema):
     for result in schema.get_all_operations():
         operation = result.ok()
@@ -95,6 +139,7 @@ def _fuzz(operation, known: dict, tokens: dict, seen: dict) -> None:
         for name in list(case.path_parameters or {}):
             if known.get(name) and data.draw(st.booleans(), label=f"real {name}"):
                 case.path_parameters[name] = data.draw(st.sampled_from(known[name]), label=name)
+        _make_hostile(case, data)
         role = data.draw(st.sampled_from(roles), label="as")
         headers = {"Authorization": f"Bearer {tokens[role]}"} if role else {}
         response = case.call(headers=headers)
