@@ -52,7 +52,10 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
 
     app.extensions["satupintu.spec_cache"] = SPEC_CACHE
     app.extensions["satupintu.engine"] = Engine(helpers=sla.script_helpers(),
-                                                time_limit=app.config["SCRIPT_TIME_LIMIT_SECONDS"])
+                                                time_limit=app.config["SCRIPT_TIME_LIMIT_SECONDS"],
+                                                max_result_bytes=app.config["SCRIPT_MAX_RESULT_BYTES"],
+                                                memory_mb=app.config["SCRIPT_MEMORY_LIMIT_MB"],
+                                                workers=app.config["SCRIPT_WORKERS"])
 
     for name in DOMAINS:
         importlib.import_module(f"app.{name}").init_app(app)

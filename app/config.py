@@ -46,6 +46,11 @@ class Config:
     MAX_CONTENT_LENGTH = MAX_REQUEST_MB * 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
     SCRIPT_TIME_LIMIT_SECONDS = float(os.environ.get("SCRIPT_TIME_LIMIT_SECONDS", "1.0"))
+    # Model code runs in worker processes (app/engine/isolation.py, docs/ENGINE.md): the JSON size of what a
+    # script may leave in the task data, the memory a worker may add, how many workers each process keeps warm.
+    SCRIPT_MAX_RESULT_BYTES = _env_int("SCRIPT_MAX_RESULT_BYTES", 1_000_000)
+    SCRIPT_MEMORY_LIMIT_MB = _env_int("SCRIPT_MEMORY_LIMIT_MB", 256)
+    SCRIPT_WORKERS = _env_int("SCRIPT_WORKERS", 2)
     PAYMENT_CALLBACK_SECRET = os.environ.get("PAYMENT_CALLBACK_SECRET", "")
     # Billing codes (docs/SERVICES.md): "local" numbers them here; else "package.module:ClassName".
     BILLING_CODE_ADAPTER = os.environ.get("BILLING_CODE_ADAPTER", "local")

@@ -1,45 +1,62 @@
 """Refuse uploads that are small on disk but huge once opened: PDF bombs and image decompression bombs.
 
-Runs on the stored file after its type was confirmed by content, before anyone opens it. The
-PDF scan reads the raw bytes itself (no PDF library walks attacker-controlled structures): it
-counts objects, reads declared page counts, measures nesting, and inflates every Flate stream
-with a hard output budget, all under a time cap. Images are measured from their header only;
+Runs on the stored file after its type was confirmed by content, before anyone opens it. A PDF
+is measured by `pdf_scan.py` in a child process (pypdf parses it, so name escapes, indirect
+filters and object streams count as a viewer reads them) that caps its own CPU time and address
+space before reading the file and is killed after a wall-clock timeout: however the file is
+built, the web process spends no CPU on it and the child's cost is bounded. Streams are
+inflated in bounded chunks and counted, never kept. Images are measured from their header only;
 no pixel is decoded.
 """
 from __future__ import annotations
 
-import re
-import time
-import zlib
+import json
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from app.common.errors import PayloadTooLarge, ValidationFailed
 
+SCANNER = Path(__file__).with_name("pdf_scan.py")
+
 
 @dataclass(frozen=True)
 class Limits:
-    """How big an upload may become once opened."""
+    """How big an upload may become once opened, and what measuring it may cost."""
 
     pdf_max_pages: int = 500
     pdf_max_objects: int = 50_000
     pdf_max_nesting: int = 64
     pdf_max_inflated_bytes: int = 256 * 1024 * 1024  # all streams together (scans with Flate images are big)
-    pdf_seconds: float = 3.0
+    pdf_seconds: float = 3.0  # CPU seconds of the scanning child (RLIMIT_CPU)
+    pdf_memory_bytes: int = 768 * 1024 * 1024  # address space of the scanning child (RLIMIT_AS)
+    pdf_wall_seconds: float = 20.0  # the child is killed after this, whatever it is doing
+    pdf_max_file_bytes: int = 512 * 1024 * 1024
     image_max_pixels: int = 40_000_000  # e.g. 8000 x 5000, more than any phone camera
     image_max_side: int = 20_000
 
 
 LIMITS = Limits()
 
-_OBJ = re.compile(rb"(?<![0-9])[0-9]{1,10}\s+[0-9]{1,5}\s+obj\b")
-_STREAM = re.compile(rb"stream\r?\n")
-_COUNT = re.compile(rb"/Count\s+([0-9]{1,12})")
-_PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
-_OBJSTM_N = re.compile(rb"/Type\s*/ObjStm\b.*?/N\s+([0-9]{1,12})|/N\s+([0-9]{1,12}).*?/Type\s*/ObjStm\b", re.S)
-_FLATE = re.compile(rb"/(FlateDecode|Fl)(?![A-Za-z])")
-_FILTER_CHAIN = re.compile(rb"/Filter\s*(\[[^\]]*\]|/[A-Za-z0-9]+)")
-_LENGTH = re.compile(rb"/Length\s+([0-9]{1,12})(?!\s+[0-9]+\s+R)")
+TOO_COMPLEX = ("Berkas PDF terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF biasa "
+               "(mis. \"Print to PDF\") lalu unggah kembali.")
+
+
+@dataclass(frozen=True)
+class PdfReport:
+    """What the scanning child measured (counts up to the limit that stopped it)."""
+
+    verdict: str
+    pid: int
+    cpu_limit: int
+    memory_limit: int
+    objects: int
+    pages: int
+    declared_pages: int
+    max_nesting: int
+    inflated_bytes: int
+    streams: int
 
 
 def _refuse(message: str, *, too_large: bool = True):
@@ -47,104 +64,47 @@ def _refuse(message: str, *, too_large: bool = True):
     return error(message, fields={"file": [message]})
 
 
-class _Budget:
-    """The time and inflation budget of one scan."""
-
-    def __init__(self, limits: Limits):
-        self.limits = limits
-        self.deadline = time.monotonic() + limits.pdf_seconds
-        self.inflated = 0
-
-    def tick(self) -> None:
-        if time.monotonic() > self.deadline:
-            raise _refuse("Berkas PDF terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF biasa "
-                          "(mis. \"Print to PDF\") lalu unggah kembali.")
-
-
-def _max_nesting(data: bytes, limit: int) -> int:
-    """The deepest run of nested dictionaries/arrays, counted up to `limit` + 1."""
-    # A run of openers with only whitespace, names or numbers between them is what deep nesting looks like.
-    run = re.search(rb"(?:(?:<<|\[)(?:\s|/[A-Za-z0-9]++|[0-9.+-]++)*+){%d}" % (limit + 1), data)
-    return limit + 1 if run else 0
+def _verdict_error(verdict: str, limits: Limits):
+    messages = {
+        "pages": (f"Berkas PDF terlalu banyak halaman (maksimal {limits.pdf_max_pages}).", True),
+        "objects": (f"Berkas PDF memuat terlalu banyak objek (lebih dari {limits.pdf_max_objects}).", True),
+        "inflated": ("Isi berkas PDF terlalu besar setelah dibuka (kemungkinan \"PDF bomb\").", True),
+        "nesting": ("Struktur berkas PDF bersarang terlalu dalam; berkas tidak dapat diterima.", False),
+        "unreadable": ("Berkas PDF rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF biasa "
+                       "(mis. \"Print to PDF\") lalu unggah kembali.", False),
+        "encrypted": ("Berkas PDF dilindungi kata sandi. Unggah berkas PDF tanpa kata sandi.", False),
+    }
+    message, too_large = messages.get(verdict, (TOO_COMPLEX, True))
+    return _refuse(message, too_large=too_large)
 
 
-def _inflate(raw: bytes, budget: _Budget, *, keep: bool) -> bytes | None:
-    """Inflate one Flate stream within the remaining budget (keeping the bytes only when asked)."""
-    limits = budget.limits
-    inflater = zlib.decompressobj()
-    out = bytearray()
-    size = 0
-    pending = raw
+def scan_pdf(path: Path, limits: Limits = LIMITS) -> PdfReport:
+    """Measure a PDF in a confined child process; raise 413 when the child runs out of time or memory."""
+    budget = {"max_pages": limits.pdf_max_pages, "max_objects": limits.pdf_max_objects,
+              "max_nesting": limits.pdf_max_nesting, "max_inflated_bytes": limits.pdf_max_inflated_bytes,
+              "cpu_seconds": limits.pdf_seconds, "memory_bytes": limits.pdf_memory_bytes,
+              "max_file_bytes": limits.pdf_max_file_bytes}
     try:
-        while pending:
-            room = limits.pdf_max_inflated_bytes - budget.inflated - size
-            if room <= 0:
-                raise _refuse("Isi berkas PDF terlalu besar setelah dibuka (kemungkinan \"PDF bomb\").")
-            chunk = inflater.decompress(pending, min(room, 1024 * 1024) + 1)
-            size += len(chunk)
-            if keep:
-                out += chunk
-            pending = inflater.unconsumed_tail
-            budget.tick()
-            if not chunk and not pending:
-                break
-    except zlib.error:
-        pass  # not valid Flate: a viewer will not inflate it either
-    budget.inflated += size
-    return bytes(out) if keep else None
+        with open(path, "rb") as source:
+            done = subprocess.run([sys.executable, "-I", str(SCANNER), json.dumps(budget)], stdin=source,
+                                  capture_output=True, timeout=limits.pdf_wall_seconds, check=False,
+                                  env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
+    except subprocess.TimeoutExpired as exc:  # run() has killed the child
+        raise _refuse(TOO_COMPLEX) from exc
+    try:
+        answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
+        report = PdfReport(verdict=answer["verdict"], **answer["report"])
+    except (ValueError, KeyError, TypeError, IndexError) as exc:  # killed by RLIMIT_CPU/AS, or it crashed
+        raise _refuse(TOO_COMPLEX) from exc
+    return report
 
 
-def _streams(data: bytes, budget: _Budget):
-    """(dictionary bytes, raw stream bytes) of each stream object in the file."""
-    for match in _STREAM.finditer(data):
-        budget.tick()
-        start = match.end()
-        dict_start = data.rfind(b"obj", max(0, match.start() - 4096), match.start())
-        header = data[dict_start if dict_start >= 0 else max(0, match.start() - 4096):match.start()]
-        length = _LENGTH.search(header)
-        end = -1
-        if length:
-            declared = int(length.group(1))
-            if data[start + declared:start + declared + 32].lstrip().startswith(b"endstream"):
-                end = start + declared
-        if end < 0:
-            end = data.find(b"endstream", start)
-        if end < 0:
-            end = len(data)
-        yield header, data[start:end]
-
-
-def check_pdf(path: Path, limits: Limits = LIMITS) -> None:
+def check_pdf(path: Path, limits: Limits = LIMITS) -> PdfReport:
     """Refuse a PDF whose pages, objects, nesting or inflated streams exceed the limits (413/422)."""
-    data = path.read_bytes()
-    budget = _Budget(limits)
-    objects = sum(1 for _ in _OBJ.finditer(data))
-    if objects > limits.pdf_max_objects:
-        raise _refuse(f"Berkas PDF memuat terlalu banyak objek (lebih dari {limits.pdf_max_objects}).")
-    budget.tick()
-    pieces = [data]
-    for header, raw in _streams(data, budget):
-        objstm = _OBJSTM_N.search(header)
-        if objstm:
-            objects += int(objstm.group(1) or objstm.group(2))
-            if objects > limits.pdf_max_objects:
-                raise _refuse(f"Berkas PDF memuat terlalu banyak objek (lebih dari {limits.pdf_max_objects}).")
-        chain = _FILTER_CHAIN.search(header)
-        if chain and _FLATE.search(chain.group(1)):
-            inflated = _inflate(raw, budget, keep=bool(objstm))
-            if inflated:
-                pieces.append(inflated)  # objects packed in a stream: scanned like the file body
-    for piece in pieces:
-        budget.tick()
-        declared = max((int(m.group(1)) for m in _COUNT.finditer(piece)), default=0)
-        if declared > limits.pdf_max_pages:
-            raise _refuse(f"Berkas PDF terlalu banyak halaman (maksimal {limits.pdf_max_pages}).")
-        if _max_nesting(piece, limits.pdf_max_nesting) > limits.pdf_max_nesting:
-            raise _refuse("Struktur berkas PDF bersarang terlalu dalam; berkas tidak dapat diterima.",
-                          too_large=False)
-    pages = sum(len(_PAGE.findall(piece)) for piece in pieces)
-    if pages > limits.pdf_max_pages:
-        raise _refuse(f"Berkas PDF terlalu banyak halaman (maksimal {limits.pdf_max_pages}).")
+    report = scan_pdf(path, limits)
+    if report.verdict != "ok":
+        raise _verdict_error(report.verdict, limits)
+    return report
 
 
 def check_image(path: Path, limits: Limits = LIMITS) -> None:

@@ -16,6 +16,7 @@ from uuid import UUID
 
 from jinja2.sandbox import SandboxedEnvironment
 from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
@@ -35,7 +36,7 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-from . import clock_patch, plain_data, sandbox
+from . import clock_patch, isolation, plain_data, sandbox
 from . import properties as P
 from .specs import ParsedModel
 
@@ -76,7 +77,48 @@ class UnreadableState(Exception):
 
 
 class SandboxEnvironment(TaskDataEnvironment):
-    """Evaluates and executes through `app.engine.sandbox` with a time budget."""
+    """Evaluates and executes model code in the worker pool (`app.engine.isolation`) under OS limits.
+
+    Expressions that `sandbox.is_simple_expression` accepts (comparisons of names and constants, as
+    gateway conditions and DMN input entries mostly are) cost work linear in the data and run here.
+    """
+
+    def __init__(self, helpers: dict[str, Callable], time_limit: float, limits: isolation.Limits | None = None,
+                 workers: int | None = None):
+        super().__init__({})
+        self.helpers = helpers
+        self.time_limit = time_limit
+        self.limits = limits or isolation.Limits(seconds=time_limit)
+        self.workers = workers
+
+    def evaluate(self, expression, context, external_context=None):
+        code = sandbox.compile_restricted(expression, "eval")  # syntax and rule errors without a round trip
+        if sandbox.is_simple_expression(expression):
+            scope = sandbox.run_globals(self.helpers)
+            scope.update(external_context or {})
+            scope.update(context)
+            return eval(code, scope)  # noqa: S307 - no calls, arithmetic or loops: bounded by the data
+        return isolation.evaluate(expression, context, external_context or {}, helpers=self.helpers,
+                                  limits=self.limits, workers=self.workers)
+
+    def execute(self, script, context, external_context=None):
+        sandbox.compile_restricted(script, "exec")
+        clashes = set(sandbox.run_globals(self.helpers)).intersection(context) - {"__builtins__"}
+        if clashes:
+            raise ValueError(f"data proses menimpa fungsi bawaan: {sorted(clashes)}")
+        data = isolation.execute(script, context, external_context or {}, helpers=self.helpers,
+                                 limits=self.limits, workers=self.workers)
+        context.clear()
+        context.update(data)
+        return True
+
+
+class InProcessSandboxEnvironment(TaskDataEnvironment):
+    """The former in-process sandbox (trace-function time budget): the baseline of `make bench` only.
+
+    Not safe for model code: a caught timeout switches the trace function off and C-level calls
+    bypass the size guards (tests/security/test_script_isolation.py).
+    """
 
     def __init__(self, helpers: dict[str, Callable], time_limit: float):
         super().__init__({})
@@ -115,6 +157,23 @@ class SandboxScriptEngine(PythonScriptEngine):
 
     def validate(self, expression):
         sandbox.check(expression)
+
+    def evaluate(self, task, expression, external_context=None):
+        """As the library does, keeping the cause (a limit, a NameError) for the incident message."""
+        try:
+            return super().evaluate(task, expression, external_context)
+        except WorkflowTaskException as exc:
+            if getattr(exc, "exception", None) is None and isinstance(exc.__context__, Exception):
+                exc.exception = exc.__context__
+            raise
+
+    def get_error_line_number_and_content(self, script, err):
+        """The failing line: reported by the worker (its traceback stays there), else found here."""
+        line = getattr(err, "script_lineno", None)
+        if not line:
+            return super().get_error_line_number_and_content(script, err)
+        lines = script.splitlines()
+        return line, lines[line - 1] if 0 < line <= len(lines) else ""
 
 
 # ---------------------------------------------------------------------------
@@ -264,20 +323,28 @@ _jinja = SandboxedEnvironment(autoescape=True)
 
 @functools.lru_cache(maxsize=512)
 def _instructions_template(template: str):
-    """Compiled instructions of an element (compiling costs more than rendering; models are immutable)."""
+    """Compiled instructions, in process: the baseline of `make bench` only (renders run in the worker pool)."""
     return _jinja.from_string(template)
+
+
+# Instructions whose rendering broke the worker's time or size limit (per process, bounded).
+_overrunning_templates: set[str] = set()
 
 
 class Engine:
     """Configured once per application: the sandbox helpers and time budget."""
 
-    def __init__(self, helpers: dict[str, Callable] | None = None, time_limit: float = 1.0):
+    def __init__(self, helpers: dict[str, Callable] | None = None, time_limit: float = 1.0, *,
+                 max_result_bytes: int = 1_000_000, memory_mb: int = 256, workers: int | None = None):
         self.helpers = dict(helpers or {})
         self.time_limit = time_limit
+        self.limits = isolation.Limits(seconds=time_limit, max_result_bytes=max_result_bytes, memory_mb=memory_mb)
+        self.workers = workers
 
     def script_engine(self) -> PythonScriptEngine:
         """A fresh sandboxed script engine."""
-        return SandboxScriptEngine(environment=SandboxEnvironment(self.helpers, self.time_limit))
+        return SandboxScriptEngine(environment=SandboxEnvironment(self.helpers, self.time_limit, self.limits,
+                                                                  self.workers))
 
     def create(self, model: ParsedModel, data: dict[str, Any]) -> WorkflowRun:
         """Create a workflow with initial data, not yet run."""
@@ -386,17 +453,27 @@ class WorkflowRun:
                 id=str(task.id), bpmn_id=task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
                 name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
                 lane=task.task_spec.lane, properties=props,
-                instructions=self._render_instructions(element.instructions if element else None, task.data),
+                instructions=self._render_instructions(element.instructions if element else None, task.data,
+                                                       limits=self.engine.limits),
                 data=task.data,
             ))
         return tasks
 
     @staticmethod
-    def _render_instructions(template: str | None, data: dict) -> str | None:
+    def _render_instructions(template: str | None, data: dict, *, limits: isolation.Limits | None = None) -> str | None:
+        """An element's instructions rendered in the worker pool (time and size limited); raw when that fails."""
         if not template:
             return None
+        if template in _overrunning_templates:
+            return template
         try:
-            return _instructions_template(template).render(**{k: v for k, v in data.items() if not k.startswith("_")})
+            return isolation.render(template, {k: v for k, v in data.items() if not k.startswith("_")},
+                                    limits=limits or isolation.Limits())
+        except (sandbox.ScriptTimeout, sandbox.ResourceLimit):
+            # Advisory text that broke a limit is shown raw from now on, without another worker's worth of time.
+            if len(_overrunning_templates) < 256:
+                _overrunning_templates.add(template)
+            return template
         except Exception:  # noqa: BLE001 - instructions are advisory; show them raw
             return template
 

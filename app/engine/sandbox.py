@@ -9,9 +9,14 @@ is compiled:
 - no attribute from a deny-list of introspection handles (frames, code objects,
   ``format``/``format_map`` whose field syntax reaches attributes);
 - ``*``, ``**``, ``<<`` and ``+`` (and their augmented forms) go through size-checked
-  helpers, so ``"a" * 10**10`` or a doubling loop cannot exhaust memory; ``range`` is capped.
+  helpers, so ``"a" * 10**10`` or a doubling loop fails early; ``range`` is capped.
 
-Execution is bounded in wall-clock time by a trace function that aborts the script.
+These rules are defence in depth. The limits themselves (time, memory, size of what comes
+back) are enforced by the operating system around the worker processes that run model code
+(`app.engine.isolation`): a script can catch an exception and a single C-level call never
+returns to Python, so neither an exception nor a trace function can bound it. Only
+`is_simple_expression` texts (names, constants, comparisons, boolean logic: work linear in
+the data) are evaluated in the application's own process.
 Only a small allow-list of builtins and the documented helpers are visible.
 """
 from __future__ import annotations
@@ -44,7 +49,11 @@ class ScriptTimeout(Exception):
 
 
 class ResourceLimit(Exception):
-    """A script tried to build an oversized value."""
+    """A script tried to build an oversized value, or its worker ran out of memory or died."""
+
+
+class ScriptError(Exception):
+    """A script failed with an error of a kind the application does not rebuild (reported by name)."""
 
 
 _FORBIDDEN_NODES: dict[type, str] = {
@@ -214,9 +223,30 @@ def compile_restricted(source: str, mode: str = "exec"):
     return compile(tree, "<string>", mode)
 
 
+_SIMPLE_NODES = (
+    ast.Expression, ast.Constant, ast.Name, ast.Load, ast.Compare, ast.BoolOp, ast.And, ast.Or, ast.UnaryOp,
+    ast.Not, ast.USub, ast.UAdd, ast.IfExp, ast.Subscript, ast.Tuple, ast.List,
+    ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn, ast.Is, ast.IsNot,
+)
+
+
+@lru_cache(maxsize=4096)
+def is_simple_expression(source: str) -> bool:
+    """True for expressions without calls, arithmetic, slices or loops (safe to evaluate in process)."""
+    try:
+        tree = check(source, "eval")
+    except (SyntaxError, SandboxViolation, ValueError):
+        return False
+    return all(isinstance(node, _SIMPLE_NODES) for node in ast.walk(tree))
+
+
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Abort Python code running in this thread after `seconds` of wall-clock time."""
+    """Abort Python code running in this thread after `seconds` of wall-clock time (in-process baseline only).
+
+    Not a limit on model code: a script may catch the exception, after which CPython drops the
+    trace function, and C-level calls never reach it. Model code runs in `app.engine.isolation`.
+    """
     deadline = time.monotonic() + seconds
     previous = sys.gettrace()
 

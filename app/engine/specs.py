@@ -52,10 +52,14 @@ def safe_parser() -> etree.XMLParser:
 def parse_xml(text: str | bytes, filename: str = "<model>") -> etree._Element:
     """Parse model XML safely; raise ModelError with the line on failure."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    if b"<!DOCTYPE" in data[:4096] or b"<!ENTITY" in data:
+    if b"<!DOCTYPE" in data or b"<!ENTITY" in data:  # the whole document: one linear substring search each
         raise ModelError(f"{filename}: DOCTYPE/ENTITY tidak diizinkan dalam model")
     try:
-        return etree.fromstring(data, parser=safe_parser())
+        root = etree.fromstring(data, parser=safe_parser())
+        docinfo = root.getroottree().docinfo
+        if docinfo.doctype or docinfo.internalDTD is not None:  # e.g. a DOCTYPE in UTF-16, unseen as bytes
+            raise ModelError(f"{filename}: DOCTYPE/ENTITY tidak diizinkan dalam model")
+        return root
     except etree.XMLSyntaxError as exc:
         line = exc.position[0] if exc.position else None
         column = exc.position[1] if exc.position else None

@@ -29,6 +29,7 @@ DEFAULT_VALID_DAYS = 14
 SKRD_NUMBER_FORMAT = "973/{seq:05d}/SKRD/{year}"
 MESSAGE = "payment_received"
 LOG_PAYLOAD_LIMIT = 4000
+CLOCK_SKEW = timedelta(minutes=5)  # the gateway's clock and ours may differ this much
 
 
 # -- bills ------------------------------------------------------------------------------------
@@ -220,6 +221,7 @@ def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, refere
         raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.",
                        fields={"paid_at": [f"Pembayaran setelah batas waktu tagihan ({limit} WIB)."]},
                        extra={"reason": "bill_expired"})
+    check_paid_at(bill, paid_at)
     if amount != bill.amount:
         raise Conflict(f"Jumlah pembayaran tidak sama dengan tagihan ({rupiah(bill.amount)}).",
                        fields={"amount": [f"Jumlah harus sama dengan tagihan: {rupiah(bill.amount)}."]},
@@ -255,6 +257,17 @@ def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, refere
                         detail={"billing_code": bill.billing_code, "amount": bill.amount,
                                 "channel": "manual" if manual else "gateway"}, ok=True)
     return bill, "accepted"
+
+
+def check_paid_at(bill: Bill, paid_at: datetime) -> None:
+    """422 unless the payment moment lies between the bill's issue and now (give or take CLOCK_SKEW)."""
+    if paid_at < bill.issued_at - CLOCK_SKEW:
+        issued = clock.to_local(bill.issued_at).strftime("%d-%m-%Y %H.%M")
+        message = f"Waktu pembayaran lebih awal dari terbitnya tagihan ({issued} WIB)."
+        raise ValidationFailed(message, fields={"paid_at": [message]}, extra={"reason": "paid_before_bill"})
+    if paid_at > clock.now() + CLOCK_SKEW:
+        message = "Waktu pembayaran tidak boleh di masa depan."
+        raise ValidationFailed(message, fields={"paid_at": [message]}, extra={"reason": "paid_in_future"})
 
 
 def callback_view(bill: Bill, status: str) -> dict:

@@ -97,17 +97,25 @@ def time_by_holder(case) -> dict:
     return _by_holder(case)
 
 
+SCRIPT_MAX_WORKING_DAYS = 10_000  # about 40 years: more is a script attacking the calendar, not a deadline
+
+
 def script_helpers() -> dict:
     """Working-day functions BPMN scripts may call (dates as ISO strings)."""
 
     def add_working_days(moment: str, n: int) -> str:
+        if not 0 <= int(n) <= SCRIPT_MAX_WORKING_DAYS:  # helpers run in the web process, outside the script limits
+            raise ValueError(f"n harus antara 0 dan {SCRIPT_MAX_WORKING_DAYS}")
         start = datetime.fromisoformat(moment)
         if start.tzinfo is None:
             start = start.replace(tzinfo=clock.JAKARTA)
         return calendar().add_working_days(start, int(n)).isoformat()
 
     def working_days_between_iso(a: str, b: str) -> float:
-        return calendar().working_days_between(datetime.fromisoformat(a), datetime.fromisoformat(b))
+        start, end = datetime.fromisoformat(a), datetime.fromisoformat(b)
+        if abs(end.year - start.year) > SCRIPT_MAX_WORKING_DAYS // 200:
+            raise ValueError("rentang tanggal terlalu panjang")
+        return calendar().working_days_between(start, end)
 
     def now_iso() -> str:
         return clock.iso(clock.now())

@@ -95,3 +95,119 @@ def test_plain_data_scripts_still_work():
 def test_checker_rejects_dunder_attribute_in_a_condition():
     with pytest.raises(sandbox.SandboxViolation):
         sandbox.check("x.__class__ == 1", "eval")
+
+
+# -- scripts run in worker processes (app/engine/isolation.py): the same semantics as in process --------------
+
+
+@pytest.mark.parametrize(("expression", "simple"), [
+    ('verification_outcome == "complete"', True),
+    ('approval_decision == "approve" and signing_decision == "sign"', True),
+    ('application["kategori_praktik"] == "internsip"', True),
+    ("dmninputexpr <= 8", True),
+    ("not (a in ('x', 'y')) if flag else -n < 0", True),
+    ("fee_amount * 2 > 0", False),      # arithmetic can be costly: a worker evaluates it
+    ("len(items) > 0", False),          # a call
+    ("text[0:10] == 'a'", False),       # a slice copies
+    ("x.__class__", False),             # refused by the rules, never evaluated here
+])
+def test_only_call_free_comparisons_are_evaluated_in_process(expression, simple):
+    assert sandbox.is_simple_expression(expression) is simple
+
+
+def test_helpers_are_called_back_in_the_application_with_its_clock():
+    """A worker has no database nor the frozen clock: helpers run here, and their errors stay catchable."""
+    from datetime import UTC, datetime
+
+    from app.common import clock
+
+    def fail():
+        raise ValueError("tanggal tidak valid")
+
+    engine = Engine(time_limit=0.5, helpers={"now": lambda: clock.iso(clock.now()), "double": lambda n: 2 * n,
+                                             "fail": fail})
+    script = ("stamp = now()\nfour = double(2)\ntry:\n    fail()\nexcept ValueError as exc:\n"
+              "    caught = str(exc)")
+    model = models.parsed(models.script_after_wait(script, pid="attack"), "attack")
+    run = engine.start(model, {})
+    with clock.frozen_at(datetime(2030, 1, 2, 3, 4, 5, tzinfo=UTC)):
+        run.complete(run.human_tasks()[0].id, {})
+    data = run.data()
+    assert (data["stamp"], data["four"], data["caught"]) == ("2030-01-02T10:04:05+07:00", 4, "tanggal tidak valid")
+
+
+def test_a_script_error_keeps_its_kind_message_and_line():
+    model = models.parsed(models.script_after_wait("a = 1\nb = {}\nc = b['missing']", pid="attack"), "attack")
+    run = ENGINE.start(model, {})
+    with pytest.raises(EngineIncident) as err:
+        run.complete(run.human_tasks()[0].id, {})
+    assert "KeyError" in err.value.message and "missing" in err.value.message
+    assert (err.value.__cause__.line_number, err.value.__cause__.error_line) == (3, "c = b['missing']")
+
+
+def test_a_failed_script_leaves_the_task_data_as_it_was():
+    """The worker's partial changes never come back: a retry starts from the data before the script."""
+    model = models.parsed(models.script_after_wait("counter = counter + 1\nboom = missing", pid="attack"), "attack")
+    run = ENGINE.start(model, {"counter": 1})
+    with pytest.raises(EngineIncident):
+        run.complete(run.human_tasks()[0].id, {})
+    assert run.data().get("counter", 1) == 1
+
+
+def test_one_pool_per_process_serves_every_engine():
+    """Engines (one per app under pytest) share the process's warm workers; none is started per call."""
+    from app.engine import isolation
+
+    model = models.parsed(models.script_after_wait("x = len([1, 2])", pid="attack"), "attack")
+    for _ in range(3):
+        run = Engine(time_limit=0.5).start(model, {})
+        run.complete(run.human_tasks()[0].id, {})
+    started = isolation.pool().stats["started"]
+    for _ in range(5):
+        run = Engine(time_limit=0.5).start(model, {})
+        run.complete(run.human_tasks()[0].id, {})
+        assert run.data()["x"] == 2
+    assert isolation.pool().stats["started"] == started
+    assert len(isolation.pool().pids()) <= isolation.pool().size
+
+
+def test_threads_share_the_pool_without_mixing_their_data():
+    """Gunicorn threads call the pool at once: each gets its own worker in turn and its own results."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from app.engine import isolation
+
+    model = models.parsed(models.script_after_wait("doubled = [n * 2 for n in numbers]", pid="attack"), "attack")
+
+    def one(i: int) -> list[int]:
+        run = ENGINE.start(model, {"numbers": list(range(i, i + 50))})
+        run.complete(run.human_tasks()[0].id, {})
+        return run.data()["doubled"]
+
+    with ThreadPoolExecutor(max_workers=6) as threads:
+        results = list(threads.map(one, range(24)))
+    assert results == [[2 * n for n in range(i, i + 50)] for i in range(24)]
+    assert len(isolation.pool().pids()) <= isolation.pool().size
+
+
+def test_a_forked_child_uses_its_own_pool_and_leaves_the_parents_alone():
+    """After a fork (gunicorn preload, the scheduler) the inherited workers belong to the parent."""
+    import os
+
+    from app.engine import isolation
+
+    limits = isolation.Limits(seconds=2)
+    isolation.evaluate("len([1])", {}, {}, helpers={}, limits=limits)
+    parent_pids = isolation.pool().pids()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - runs in the child
+        code = 1
+        try:
+            value = isolation.evaluate("len([1, 2, 3])", {}, {}, helpers={}, limits=limits)
+            code = 0 if value == 3 and not set(isolation.pool().pids()) & set(parent_pids) else 1
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(child, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert isolation.pool().pids() == parent_pids
+    assert isolation.evaluate("len([1, 2])", {}, {}, helpers={}, limits=limits) == 2

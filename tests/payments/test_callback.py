@@ -102,7 +102,7 @@ def test_an_invalid_body_is_refused_before_any_bill_is_touched(client, ctx):
 def test_the_same_reference_again_answers_200_and_records_nothing_new(client, ctx):
     case = pbg_inspected()
     bill = db.session.scalar(select(Bill).where(Bill.case_id == case.id))
-    body = _body(bill, paid_at=clock.iso(bill.issued_at + timedelta(hours=2)))
+    body = _body(bill, paid_at=clock.iso(bill.issued_at + timedelta(minutes=2)))
     first = http.callback(client, body)
     assert first.status_code == 200 and first.get_json()["status"] == "accepted"
     events_after_first = db.session.scalar(select(func.count()).select_from(CaseEvent)

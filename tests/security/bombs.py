@@ -116,3 +116,86 @@ def normal_jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (1200, 1600), "white").save(out, "JPEG")
     return out.getvalue()
+
+
+# -- PDF syntax the first scan misread (pentest round 2) --------------------------------------
+
+
+@functools.cache
+def _zeros(inflated_mb: int) -> bytes:
+    compressor = zlib.compressobj(9)
+    block = b"\0" * (1024 * 1024)
+    return b"".join(compressor.compress(block) for _ in range(inflated_mb)) + compressor.flush()
+
+
+def _one_page_with_contents(contents: bytes, *extra: bytes) -> bytes:
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>",
+                 b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R >>",
+                 contents, *extra])
+
+
+def escaped_filter_name_bomb(inflated_mb: int = 300) -> bytes:
+    """The inflation bomb with its filter written `/F#6cateDecode` (# escapes are legal in PDF names)."""
+    data = _zeros(inflated_mb)
+    return _one_page_with_contents(b"<< /Length %d /Filter /F#6cateDecode >>\nstream\n" % len(data)
+                                   + data + b"\nendstream")
+
+
+def escaped_filter_key_bomb(inflated_mb: int = 300) -> bytes:
+    """The inflation bomb with its key written `/Filt#65r`."""
+    data = _zeros(inflated_mb)
+    return _one_page_with_contents(b"<< /Length %d /Filt#65r /FlateDecode >>\nstream\n" % len(data)
+                                   + data + b"\nendstream")
+
+
+def indirect_filter_bomb(inflated_mb: int = 300) -> bytes:
+    """The inflation bomb whose `/Filter` is a reference (`5 0 R`) to the name /FlateDecode."""
+    data = _zeros(inflated_mb)
+    return _one_page_with_contents(b"<< /Length %d /Filter 5 0 R >>\nstream\n" % len(data) + data
+                                   + b"\nendstream", b"/FlateDecode")
+
+
+def hex_wrapped_bomb(inflated_mb: int = 300) -> bytes:
+    """The inflation bomb hex-encoded first (`[/ASCIIHexDecode /FlateDecode]`): raw bytes are not Flate."""
+    data = _zeros(inflated_mb).hex().encode() + b">"
+    return _one_page_with_contents(b"<< /Length %d /Filter [/ASCIIHexDecode /FlateDecode] >>\nstream\n"
+                                   % len(data) + data + b"\nendstream")
+
+
+def escaped_page_type(count: int = 600) -> bytes:
+    """`count` pages written `/Typ#65 /Pag#65`, under a page tree whose /Count says 1."""
+    kids = b" ".join(b"%d 0 R" % n for n in range(3, 3 + count))
+    pages = [b"<< /Typ#65 /Pag#65 /Parent 2 0 R /MediaBox [0 0 200 200] >>"] * count
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [%s] /Count 1 >>" % kids] + pages)
+
+
+@functools.cache
+def cpu_burn(inflated_mb: int = 4) -> bytes:
+    """~15 KB whose object stream inflates to `inflated_mb` MB of runs of 60 nested openers.
+
+    Harmless to a viewer (the stream's one indexed object is tiny), but the first scan ran its
+    nesting regex over every inflated byte, seconds of CPU while holding the interpreter.
+    """
+    first = b"<< /Type /Metadata >>"
+    header = b"10 0 "
+    filler = (b"[ " * 60 + b") ") * (inflated_mb * 1024 * 1024 // 122)
+    packed = zlib.compress(header + first + b" " + filler, 9)
+    return _pdf([b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                 b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
+                 _stream(packed, b"/Type /ObjStm /N 1 /First %d " % len(header))])
+
+
+def reportlab_pdf(pages: int = 2) -> bytes:
+    """An ordinary ReportLab document with text and compressed content streams (must be accepted)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    out = io.BytesIO()
+    sheet = canvas.Canvas(out, pagesize=A4, pageCompression=1)
+    for number in range(pages):
+        sheet.drawString(72, 760, f"Surat keterangan halaman {number + 1}")
+        sheet.rect(72, 600, 200, 100)
+        sheet.showPage()
+    sheet.save()
+    return out.getvalue()
