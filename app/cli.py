@@ -14,11 +14,11 @@ def init_app(app: Flask) -> None:
     @app.cli.command("sync-processes")
     @with_appcontext
     def sync_processes():
-        """Load processes/ and forms/ into versions; changed models become active."""
-        from app.catalog import service as catalog
+        """Load processes/ and forms/ into versions; changed models become active (audited as the operator's)."""
         from app.extensions import db
+        from app.modeler import deploys
 
-        report = catalog.sync_from_disk()
+        report = deploys.sync_from_disk()
         db.session.commit()
         failed = False
         for line in report:

@@ -74,6 +74,19 @@ def task_data(case: Case, task_id: str) -> dict:
     return run.task_data(task_id) if run is not None else {}
 
 
+def task_instructions(case: Case, task_id: str) -> str | None:
+    """An open task's instructions rendered for showing (plain text), its boundary deadline in office time."""
+    run = load_or_quarantine(case, actor_id=None)
+    return run.instructions(task_id, moment_text=moment_text) if run is not None else None
+
+
+def moment_text(moment: datetime) -> str:
+    """A moment as people read it in the page's language, in office time: `16 Desember 2026 16.00`."""
+    from flask_babel import format_datetime
+
+    return format_datetime(moment, "d MMMM y HH.mm")
+
+
 def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRun:
     """Start the case's workflow and write the read model."""
     model = catalog.model_for_version(case.process_version)
@@ -120,7 +133,7 @@ def save(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: Engine
 def _write(case: Case, run: WorkflowRun, *, actor_id: int | None, incident: EngineIncident | None,
            now: datetime) -> None:
     case.workflow_state = run.serialize()
-    open_tasks = run.human_tasks()  # computed once per save: each call renders every task's instructions
+    open_tasks = run.human_tasks()
     _sync_tasks(case, run, open_tasks, now)
     for bpmn_id in run.log.fired_timers:
         element = _element_name(run, bpmn_id)
@@ -181,6 +194,11 @@ def _running_status(run: WorkflowRun, open_tasks: list) -> str:
 
 def _finish(case: Case, run: WorkflowRun, *, actor_id: int | None, now: datetime) -> None:
     outcome = run.outcome() or "approved"
+    if outcome == "issued":
+        from app.permits import service as permits
+
+        if permits.refuse_unsigned(case, actor_id=actor_id):
+            return  # nobody from the signer group signed it: an incident, and no one is told it was issued
     case.status = outcome
     case.current_step = None
     case.completed_at = now

@@ -128,7 +128,11 @@ def deploy(version: ProcessVersion) -> Service:
 
 
 def sync_from_disk(processes_dir: str | None = None, forms_dir: str | None = None) -> list[dict]:
-    """Load every service model from processes/ and forms/; new content becomes the active version."""
+    """Load every service model from processes/ and forms/; new content becomes the active version.
+
+    The operator's trusted path (no four-eyes approval): `flask sync-processes` records each deploy it makes
+    through `app.modeler.deploys.sync_from_disk`.
+    """
     cfg = current_app.config
     library = Library.from_dirs(processes_dir or cfg["PROCESSES_DIR"], forms_dir or cfg["FORMS_DIR"])
     report = []
@@ -140,9 +144,12 @@ def sync_from_disk(processes_dir: str | None = None, forms_dir: str | None = Non
             report.append({"service": key, "error": str(exc), "problems": exc.problems})
             continue
         service = db.session.get(Service, key)
-        if created or service is None or service.active_version_id is None:
+        previous = service.active_version.version if service is not None and service.active_version else None
+        deployed = created or previous is None
+        if deployed:
             deploy(version)
-        report.append({"service": key, "version": version.version, "created": created})
+        report.append({"service": key, "version": version.version, "created": created, "deployed": deployed,
+                       "previous": previous})
     return report
 
 

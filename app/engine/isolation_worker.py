@@ -156,7 +156,7 @@ def _execute(request: dict):
     return {"ok": True, "ctx": context}
 
 
-_jinja = SandboxedEnvironment(autoescape=True)
+_jinja = SandboxedEnvironment(autoescape=False)  # plain text: the page showing it escapes it
 
 
 @lru_cache(maxsize=512)
@@ -186,6 +186,35 @@ def _error(exc: BaseException) -> dict:
     return {"type": exc.__class__.__name__, "args": args[:4], "lineno": _script_line(exc)}
 
 
+SCALAR_BYTES = 24  # a number, a boolean, null or a tagged date counts as this many bytes of JSON
+
+
+def _check_size(value, max_bytes: int) -> None:
+    """ResourceLimit once the value's JSON would exceed `max_bytes`, found before encoding it.
+
+    A shared reference counts every time it appears (as it would be encoded), and the walk stops as
+    soon as the budget is spent, so a 50 MB structure built from one list costs microseconds, not
+    the time to encode it.
+    """
+    total, stack = 0, [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item) + 2
+        elif isinstance(item, dict):
+            total += 2 + len(item)
+            for key, inner in item.items():
+                total += len(key) + 3 if isinstance(key, str) else SCALAR_BYTES
+                stack.append(inner)
+        elif isinstance(item, (list, tuple)):
+            total += 2 + len(item)
+            stack.extend(item)
+        else:
+            total += SCALAR_BYTES
+        if total > max_bytes:
+            raise sandbox.ResourceLimit(f"hasil skrip melebihi {max_bytes} bita")
+
+
 def _answer(request: dict) -> bytes:
     """The encoded reply to one request, never larger than its byte budget."""
     limits = request.get("limits") or {}
@@ -193,6 +222,7 @@ def _answer(request: dict) -> bytes:
     try:
         _apply_limits(limits)
         reply = OPERATIONS[request["op"]](request)
+        _check_size(reply, max_bytes)
         payload = CHANNEL.codec.dumps(reply)
         if len(payload) > max_bytes:
             del payload

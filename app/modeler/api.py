@@ -1,4 +1,4 @@
-"""Process models API (analysts and admins): list, upload a version, validate, diff, deploy, test runs."""
+"""Process models API (analysts and admins): list, upload a version, validate, diff, four-eyes deploy, test runs."""
 from __future__ import annotations
 
 from flask import Response, current_app, request
@@ -13,10 +13,15 @@ from app.common.openapi import multipart_body, response_doc
 from app.common.transaction import transactional
 from app.engine import ModelError
 
+from . import deploys, scenarios, service
 from . import diff as diffing
-from . import scenarios, service
 from .schemas import (
-    DeployedSchema,
+    DeployApprovedSchema,
+    DeployListArgsSchema,
+    DeployRejectSchema,
+    DeployRequestBodySchema,
+    DeployRequestListSchema,
+    DeployRequestSchema,
     DiffArgsSchema,
     FormPreviewSchema,
     HtmlSchema,
@@ -189,14 +194,67 @@ def get_bpmn(key: str, version: int):
     return Response(text, mimetype="application/xml")
 
 
+def deploy_request_view(request) -> dict:
+    """A deploy request as analysts see it."""
+    return {"id": request.id, "key": request.service_key, "version": request.version, "state": request.state,
+            "note": request.note, "requested_by": request.requested_by.name, "requested_by_id": request.requested_by_id,
+            "requested_at": clock.iso(request.requested_at),
+            "decided_by": request.decided_by.name if request.decided_by else None,
+            "decided_at": clock.iso(request.decided_at), "decision_note": request.decision_note}
+
+
 @bp.post("/process-models/<key>/versions/<int:version>/deploy")
-@bp.response(200, DeployedSchema)
+@bp.arguments(DeployRequestBodySchema)
+@response_doc(202, DeployRequestSchema, "Accepted: waiting for a second analyst or admin")
+@response_doc(200, DeployApprovedSchema, "Deployed: the caller is the second person of a waiting request")
 @roles_required(*ANALYSTS)
 @transactional
-def deploy_version(key: str, version: int):
-    """Make a version active for new cases (an older one: roll back); running cases keep theirs."""
-    svc = service.deploy_version(key=key, number=version, actor=require_user())
-    return {"key": svc.key, "name": svc.name, "active_version": version}
+def deploy_version(args, key: str, version: int):
+    """Deploy a version (an older one: roll back), four-eyes: the first call asks, a second person's call deploys.
+
+    202 with the pending request when nobody else asked for this version yet; 200, the version active, when
+    another analyst or admin's request waits (the same as `.../deploy/approve`).
+    """
+    actor = require_user()
+    waiting = deploys.waiting_from_someone_else(key=key, number=version, actor=actor)
+    if waiting is not None:
+        svc = deploys.approve(key=key, number=version, actor=actor)
+        return {"key": svc.key, "name": svc.name, "active_version": version,
+                "request": deploy_request_view(waiting)}, 200
+    request_row = deploys.request_deploy(key=key, number=version, actor=actor, note=args.get("note"))
+    return deploy_request_view(request_row), 202
+
+
+@bp.post("/process-models/<key>/versions/<int:version>/deploy/approve")
+@bp.response(200, DeployApprovedSchema)
+@roles_required(*ANALYSTS)
+@transactional
+def approve_deploy(key: str, version: int):
+    """Approve the pending deploy request of a version (never your own): it becomes active for new cases."""
+    request_row = deploys.pending_for(key=key, number=version)
+    svc = deploys.approve(key=key, number=version, actor=require_user())
+    return {"key": svc.key, "name": svc.name, "active_version": version, "request": deploy_request_view(request_row)}
+
+
+@bp.post("/process-models/<key>/versions/<int:version>/deploy/reject")
+@bp.arguments(DeployRejectSchema)
+@bp.response(200, DeployRequestSchema)
+@roles_required(*ANALYSTS)
+@transactional
+def reject_deploy(args, key: str, version: int):
+    """Reject the pending deploy request of a version with a reason (its requester: withdraw it)."""
+    request_row = deploys.reject(key=key, number=version, actor=require_user(), reason=args.get("reason"))
+    return deploy_request_view(request_row)
+
+
+@bp.get("/process-models/deploy-requests")
+@bp.arguments(DeployListArgsSchema, location="query")
+@bp.response(200, DeployRequestListSchema)
+@roles_required(*ANALYSTS)
+def pending_deploys(args):
+    """Deploy requests waiting for a second person (all services, or ?service=)."""
+    items = [deploy_request_view(r) for r in deploys.pending(args.get("service"))]
+    return {"items": items, "total": len(items), "page": 1, "per_page": len(items)}
 
 
 @bp.get("/process-models/<key>/diff")

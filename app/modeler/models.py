@@ -1,9 +1,9 @@
-"""The analysts' workspace: saved model tests (scenarios) and the model change log."""
+"""The analysts' workspace: saved model tests (scenarios), the model change log and deploy requests."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.common.models import CreatedAtMixin, utcnow
@@ -44,3 +44,33 @@ class ModelEvent(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     actor = relationship("User", lazy="joined")
+
+
+DEPLOY_STATES = ("pending", "approved", "rejected", "withdrawn")
+PENDING_ONLY = "state = 'pending'"
+
+
+class DeployRequest(db.Model):
+    """An analyst's request to make a version active; a second person approves or rejects it (four-eyes)."""
+
+    __tablename__ = "model_deploy_requests"
+    __table_args__ = (
+        # One open request per version: a second request, or a race of two, fails instead of queueing twice.
+        Index("uq_model_deploy_requests_pending", "service_key", "version", unique=True,
+              postgresql_where=text(PENDING_ONLY), sqlite_where=text(PENDING_ONLY)),
+        Index("ix_model_deploy_requests_state_id", "state", "id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    service_key: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer)
+    process_version_id: Mapped[int] = mapped_column(ForeignKey("process_versions.id"))
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    note: Mapped[str | None] = mapped_column(Text)
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str | None] = mapped_column(Text)
+
+    requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id], lazy="joined")

@@ -2,7 +2,7 @@
 from datetime import datetime
 
 from flask_smorest.fields import Upload
-from marshmallow import INCLUDE, Schema, ValidationError, fields, validates_schema
+from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from app.common.schemas import DATE_RANGE_MESSAGE, ID_RANGE, BaseSchema, in_date_range, list_schema
 
@@ -82,6 +82,41 @@ class DeployedSchema(Schema):
     key = fields.String()
     name = fields.String()
     active_version = fields.Integer()
+
+
+class DeployRequestBodySchema(BaseSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000),
+                         metadata={"description": "why this version should become active"})
+
+
+class DeployRejectSchema(BaseSchema):
+    reason = fields.String(load_default="", validate=validate.Length(max=2000),
+                           metadata={"description": "required, except when the requester withdraws the request"})
+
+
+class DeployRequestSchema(Schema):
+    id = fields.Integer()
+    key = fields.String()
+    version = fields.Integer()
+    state = fields.String(metadata={"description": "pending, approved, rejected or withdrawn"})
+    note = fields.String(allow_none=True)
+    requested_by = fields.String()
+    requested_by_id = fields.Integer()
+    requested_at = fields.String()
+    decided_by = fields.String(allow_none=True)
+    decided_at = fields.String(allow_none=True)
+    decision_note = fields.String(allow_none=True)
+
+
+DeployRequestListSchema = list_schema(DeployRequestSchema, "DeployRequestList")
+
+
+class DeployApprovedSchema(DeployedSchema):
+    request = fields.Nested(DeployRequestSchema)
+
+
+class DeployListArgsSchema(BaseSchema):
+    service = fields.String(load_default=None, validate=validate.Length(max=64))
 
 
 class DiffArgsSchema(BaseSchema):

@@ -1,4 +1,4 @@
-"""The analysts' workspace: models overview, new versions from edited files, deploy and roll back."""
+"""The analysts' workspace: models overview, new versions from edited files (deploys: deploys.py)."""
 from __future__ import annotations
 
 import re
@@ -275,32 +275,14 @@ def save_version(*, key: str, uploaded: dict[str, dict[str, str]], author, comme
         raise InvalidModel(exc.problems) from exc
     warnings = list(result.warnings)
     if created:
-        _record(key, version.version, "version_created", author, comment or None)
+        record_event(key, version.version, "version_created", author, comment or None)
     else:
         warnings.append(problem(f"isi sama dengan versi {version.version}; tidak ada versi baru"))
     return SaveResult(version, created, warnings)
 
 
-def deploy_version(*, key: str, number: int, actor) -> Service:
-    """Make a version active for new cases (an older one: a roll back); running cases keep theirs."""
-    require_analyst(actor)
-    version = get_version(key, number)
-    service = db.session.get(Service, key)
-    previous = service.active_version.version if service is not None and service.active_version else None
-    if previous == number:
-        return service
-    service = catalog.deploy(version)
-    kind = "rolled_back" if previous is not None and number < previous else "deployed"
-    note = f"versi {number} aktif" + (f" (sebelumnya versi {previous})" if previous else "")
-    _record(key, number, kind, actor, note)
-    from app.common.signals import security_event
-
-    security_event.send(None, kind="model_deployed", actor_id=actor.id if actor else None,
-                        subject=f"model:{key}", ok=True, detail={"version": number, "previous": previous})
-    return service
-
-
-def _record(key: str, number: int, kind: str, actor, note: str | None) -> None:
+def record_event(key: str, number: int, kind: str, actor, note: str | None) -> None:
+    """Add a line to a model's change log (actor None: the system or the operator)."""
     db.session.add(ModelEvent(service_key=key, version=number, kind=kind, actor_id=actor.id if actor else None,
                               at=clock.now(), note=note))
     db.session.flush()

@@ -12,8 +12,8 @@ from app.common import clock
 from app.common.errors import AppError, Forbidden
 from app.common.transaction import transactional
 
+from . import deploys, incidents, scenarios, service
 from . import diff as diffing
-from . import incidents, scenarios, service
 from .simulation import scenario_template
 
 bp = Blueprint("modeler", __name__, url_prefix="/analis")
@@ -37,7 +37,7 @@ def analyst_page(view):
 def models():
     """Every service model: active version, versions, last change, running cases, incidents."""
     return render_template("modeler/list.html", rows=service.list_models(), iso=clock.iso,
-                           incident_total=incidents.count())
+                           incident_total=incidents.count(), waiting=deploys.pending())
 
 
 @bp.get("/model/<key>")
@@ -62,22 +62,54 @@ def _active_number(key: str) -> int | None:
 @bp.get("/model/<key>/versi")
 @analyst_page
 def versions(key: str):
-    """Versions with author, comment, running cases; deploy, roll back, compare."""
+    """Versions with author, comment, running cases; deploy requests, approvals, roll back, compare."""
     rows = service.versions_of(key)
+    waiting = {r.version: r for r in deploys.pending(key)}
     return render_template("modeler/versions.html", key=key, rows=rows, active=_active_number(key),
                            running=service.running_counts(key), history=service.history(key),
-                           authors={v.id: service.author_name(v) for v in rows},
+                           authors={v.id: service.author_name(v) for v in rows}, waiting=waiting,
                            name=service.service_name(rows[0]), iso=clock.iso)
+
+
+def _deploy_step(key: str, step, done: str):
+    """Run one four-eyes step in its own transaction; a refusal is a message on the versions page, not an error."""
+    try:
+        transactional(step)()
+    except AppError as exc:
+        flash(f"Tidak dapat diproses: {exc.message}")
+    else:
+        flash(done)
+    if request.form.get("back") == "list":  # acted on from the overview's waiting list
+        return redirect(url_for("modeler.models"))
+    return redirect(url_for("modeler.versions", key=key))
 
 
 @bp.post("/model/<key>/versi/<int:number>/aktifkan")
 @analyst_page
-@transactional
 def deploy(key: str, number: int):
-    """Deploy a version (or roll back to an older one)."""
-    service.deploy_version(key=key, number=number, actor=current_user)
-    flash(f"Versi {number} sekarang aktif untuk permohonan baru; permohonan berjalan tetap pada versinya.")
-    return redirect(url_for("modeler.versions", key=key))
+    """Request that a version become active (or roll back to it); a second analyst or admin approves."""
+    return _deploy_step(key, lambda: deploys.request_deploy(key=key, number=number, actor=current_user,
+                                                            note=request.form.get("note")),
+                        f"Permintaan aktivasi versi {number} dikirim; versi itu aktif setelah disetujui analis "
+                        "atau admin lain.")
+
+
+@bp.post("/model/<key>/versi/<int:number>/setujui")
+@analyst_page
+def approve_deploy(key: str, number: int):
+    """Approve another person's deploy request: the version becomes active for new cases."""
+    return _deploy_step(key, lambda: deploys.approve(key=key, number=number, actor=current_user),
+                        f"Versi {number} sekarang aktif untuk permohonan baru; permohonan berjalan tetap pada "
+                        "versinya.")
+
+
+@bp.post("/model/<key>/versi/<int:number>/tolak")
+@analyst_page
+def reject_deploy(key: str, number: int):
+    """Reject another person's deploy request with a reason, or withdraw one's own."""
+    return _deploy_step(key, lambda: deploys.reject(key=key, number=number, actor=current_user,
+                                                    reason=request.form.get("reason")),
+                        f"Permintaan aktivasi versi {number} ditutup tanpa mengaktifkan versi itu.")
 
 
 @bp.get("/model/<key>/diff")

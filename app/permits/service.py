@@ -5,8 +5,8 @@ import io
 import secrets
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from flask import current_app
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -23,6 +23,9 @@ from app.extensions import db
 from . import pdf, signing
 from .layout import Office
 from .models import Permit
+
+if TYPE_CHECKING:
+    from app.inbox.models import Task
 
 SIGNER_GROUP = "penandatangan"
 MAX_PDF_BYTES = 20 * 1024 * 1024
@@ -160,19 +163,95 @@ def _valid_until(issued: date, years: int | None) -> date | None:
         return issued.replace(year=issued.year + years, day=28)
 
 
-def _signer_of_case(case: Case) -> tuple[int | None, str, str | None]:
-    """(user id, name, NIP) of who signs: the penandatangan who completed the signing task, else settings."""
+def validity_end(case: Case, issued: date) -> date | None:
+    """Until when a permit issued today for the case is valid: the model's `permitValidityYears`, cut at the
+    application form's `x-validUntilNotAfter` date (a SIPA ends no later than the STRA it rests on)."""
+    from app.catalog import service as catalog
+    from app.engine import properties as P
+    from app.jsonforms.rules import valid_until_cap
+
+    model = catalog.model_for_version(case.process_version)
+    years_raw = str(model.main.properties.get(P.PERMIT_VALIDITY_YEARS) or "")
+    end = _valid_until(issued, int(years_raw) if years_raw.isdigit() else None)
+    cap = valid_until_cap(catalog.application_form(model)["schema"], case.data or {})
+    if cap is not None and (end is None or cap < end):
+        return cap
+    return end
+
+
+# What makes a case signed: a completed task in the signer lane whose form said "sign", by a user who belonged to
+# the signer group when completing it and still does, after the last change to what was signed.
+SIGNING_FIELD, SIGNED = "signing_decision", "sign"
+# Case events after which an earlier signature no longer covers the case: the applicant's data or documents
+# changed, or the workflow was moved to another model version or had its stored state rewritten.
+RESIGN_KINDS = ("submitted", "document_uploaded", "model_migrated", "incident_repaired")
+APPLICANT_LANE = "pemohon"
+MAX_SIGNING_CANDIDATES = 20
+UNSIGNED_MESSAGE = ("Izin tidak diterbitkan: permohonan ini belum ditandatangani oleh anggota kelompok penandatangan "
+                    "(Kepala Dinas) setelah perubahan terakhirnya. Model layanan harus memuat langkah "
+                    "penandatanganan di lajur penandatangan sebelum akhir \"terbit\".")
+
+
+def _last_change_event_id(case: Case) -> int:
+    """Id of the case's last event that a signature must follow (0 when there is none)."""
+    from sqlalchemy import and_, func, or_
+
+    from app.cases.models import CaseEvent
+
+    return db.session.scalar(select(func.max(CaseEvent.id)).where(
+        CaseEvent.case_id == case.id,
+        or_(CaseEvent.kind.in_(RESIGN_KINDS),
+            and_(CaseEvent.kind == "task_completed", CaseEvent.actor_role == APPLICANT_LANE)))) or 0
+
+
+def _was_signer_when(user: User, moment) -> bool:
+    """Whether the user was in the signer group at `moment`: the first group change after it names the old groups."""
+    from app.audit.models import SecurityEvent
+
+    later = db.session.scalar(select(SecurityEvent).where(
+        SecurityEvent.kind == "groups_changed", SecurityEvent.subject == f"user:{user.id}",
+        SecurityEvent.at > moment).order_by(SecurityEvent.at, SecurityEvent.id).limit(1))
+    if later is None:
+        return SIGNER_GROUP in user.group_keys
+    return SIGNER_GROUP in ((later.detail or {}).get("old") or [])
+
+
+def _counts_as_signature(task: Task | None, user: User | None) -> bool:
+    if task is None or user is None or task.group_key != SIGNER_GROUP or task.state != "completed":
+        return False
+    if task.completed_by_id != user.id or (task.result or {}).get(SIGNING_FIELD) != SIGNED:
+        return False
+    return user.is_active_account and SIGNER_GROUP in user.group_keys and _was_signer_when(user, task.completed_at)
+
+
+def signing_task(case: Case) -> Task | None:
+    """The completed signing task that authorises the case's permit, or None (see SIGNING_FIELD and RESIGN_KINDS)."""
+    from app.cases.models import CaseEvent
     from app.inbox.models import Task
 
-    task = db.session.scalar(select(Task).where(
-        Task.case_id == case.id, Task.group_key == SIGNER_GROUP, Task.state == "completed",
-        Task.completed_by_id.is_not(None)).order_by(Task.completed_at.desc()).limit(1))
-    if task is not None:
-        user = db.session.get(User, task.completed_by_id)
-        if user is not None and SIGNER_GROUP in user.group_keys:
-            return user.id, user.name, user.nip
-    cfg = current_app.config
-    return None, cfg.get("OFFICE_HEAD_NAME") or "Kepala Dinas", cfg.get("OFFICE_HEAD_NIP") or None
+    completions = db.session.scalars(select(CaseEvent).where(
+        CaseEvent.case_id == case.id, CaseEvent.kind == "task_completed", CaseEvent.actor_role == SIGNER_GROUP,
+        CaseEvent.id > _last_change_event_id(case)).order_by(CaseEvent.id.desc()).limit(MAX_SIGNING_CANDIDATES))
+    for completion in completions:
+        task_id = (completion.data or {}).get("task_id")
+        task = db.session.get(Task, task_id) if isinstance(task_id, str) else None
+        if task is not None and task.case_id == case.id and _counts_as_signature(task, completion.actor):
+            return task
+    return None
+
+
+def refuse_unsigned(case: Case, *, actor_id: int | None) -> bool:
+    """True, with the case put in incident and the refusal audited, when nobody from the signer group signed it."""
+    if signing_task(case) is not None:
+        return False
+    if case.status != "incident":
+        case.status_before_incident = case.status
+    case.status, case.incident_element, case.incident_message = "incident", None, UNSIGNED_MESSAGE
+    case.completed_at = None
+    events.record(case, "incident", note=UNSIGNED_MESSAGE, actor_id=actor_id, data={"permit_refused": "unsigned"})
+    security_event.send(None, kind="permit_refused", actor_id=actor_id, subject=f"case:{case.id}", ok=False,
+                        detail={"case_id": case.id, "service": case.service_key, "reason": "unsigned"})
+    return True
 
 
 def _conditions(text: str | None) -> list[str]:
@@ -232,23 +311,27 @@ def _new_permit(case: Case, *, valid_until: date | None, signer: tuple[int | Non
     return produce_document(permit, case)
 
 
-def issue_for_case(case: Case, process_data: dict, *, actor_id: int | None) -> Permit:
-    """Issue the permit of a case that ended `issued` (once), inside the caller's transaction."""
+def issue_for_case(case: Case, process_data: dict, *, actor_id: int | None) -> Permit | None:
+    """Issue the permit of a case that ended `issued` (once), inside the caller's transaction.
+
+    None when no member of the signer group signed the case: no permit, and the case becomes an incident.
+    """
     existing = db.session.scalar(select(Permit).where(Permit.case_id == case.id, Permit.status == "valid"))
     if existing is not None:
         return existing
-    from app.catalog import service as catalog
-    from app.engine import properties as P
-
-    model = catalog.model_for_version(case.process_version)
-    years_raw = model.main.properties.get(P.PERMIT_VALIDITY_YEARS)
-    years = int(years_raw) if years_raw and years_raw.isdigit() else None
+    signature = signing_task(case)
+    if signature is None:
+        refuse_unsigned(case, actor_id=actor_id)
+        return None
     local_today = clock.now().astimezone(clock.JAKARTA).date()
     conditions = (process_data or {}).get("recommendation_conditions")
-    permit = _new_permit(case, valid_until=_valid_until(local_today, years), signer=_signer_of_case(case),
-                         conditions=conditions if isinstance(conditions, str) and conditions.strip() else None)
+    signer = db.session.get(User, signature.completed_by_id)
+    if not (isinstance(conditions, str) and conditions.strip()):
+        conditions = None
+    permit = _new_permit(case, valid_until=validity_end(case, local_today),
+                         signer=(signer.id, signer.name, signer.nip), conditions=conditions)
     events.record(case, "permit_issued", note=permit.number, actor_id=actor_id,
-                  data={"number": permit.number, "sha256": permit.sha256})
+                  data={"number": permit.number, "sha256": permit.sha256, "signing_task": signature.id})
     return permit
 
 
@@ -298,6 +381,9 @@ def reissue(*, permit: Permit, actor: User, reason: str | None) -> Permit:
     case = permit.case
     if for_case(case.id).id != permit.id:
         raise Conflict("Izin ini sudah diganti dengan izin yang lebih baru.")
+    if SIGNER_GROUP not in actor.group_keys and signing_task(case) is None:
+        raise Forbidden("Izin ini tidak pernah ditandatangani penandatangan; hanya Kepala Dinas yang dapat "
+                        "menerbitkannya ulang.")
     if SIGNER_GROUP in actor.group_keys:
         signer = (actor.id, actor.name, actor.nip)
     else:

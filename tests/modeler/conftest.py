@@ -34,6 +34,14 @@ def upload(api: ApiClient, key: str, files: dict[str, bytes | str], comment: str
     return api.post(f"/api/v1/process-models/{key}/versions", data=data, content_type="multipart/form-data")
 
 
+def deploy(client, key: str, number: int, *, requester: str = "analis@demo.local",
+           approver: str = "admin@demo.local"):
+    """Deploy a version the four-eyes way: one analyst requests it, a second person approves; the approval's response."""
+    asked = ApiClient(client, requester).post(f"/api/v1/process-models/{key}/versions/{number}/deploy")
+    assert asked.status_code == 202, asked.get_json()
+    return ApiClient(client, approver).post(f"/api/v1/process-models/{key}/versions/{number}/deploy/approve")
+
+
 @pytest.fixture
 def analyst(client) -> ApiClient:
     return ApiClient(client, "analis@demo.local")

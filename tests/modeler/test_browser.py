@@ -10,6 +10,11 @@ from playwright.sync_api import expect
 from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
 
+
+def approve(client, key: str, number: int):
+    """The admin approves the analyst's pending deploy request."""
+    return ApiClient(client, "admin@demo.local").post(f"/api/v1/process-models/{key}/versions/{number}/deploy/approve")
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 VENDOR = Path(__file__).resolve().parents[2] / "app" / "static" / "vendor"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -18,7 +23,7 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
 expect.set_options(timeout=30_000)  # a loaded CI machine validates and saves slowly
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium not installed: apt-get install -y chromium"),
     pytest.mark.skipif(not (VENDOR / "bpmn-js").exists() or not (VENDOR / "dmn-js").exists(),
                        reason="front-end libraries missing: run `make assets`"),
 ]
@@ -75,7 +80,8 @@ def test_analyst_changes_sla_and_label_saves_and_deploys(page, client):
     page.click("#btn-save")
     expect(page.locator("#status")).to_contain_text("Versi 2 disimpan")
     page.click("#btn-deploy")
-    expect(page.locator("#status")).to_contain_text("Versi 2 aktif")
+    expect(page.locator("#status")).to_contain_text("Permintaan aktivasi versi 2 dikirim")
+    assert approve(client, "sip_apoteker", 2).status_code == 200  # four-eyes: a second person activates it
 
     stored = analyst.get("/api/v1/process-models/sip_apoteker/versions/2").get_json()
     shared = stored["files"]["bpmn"]["verifikasi_berkas.bpmn"]
@@ -152,6 +158,7 @@ def test_analyst_changes_reklame_fee_table_and_form_label_without_python(page, c
     expect(page.locator("#status")).to_contain_text("disimpan")
     page.click("#btn-deploy")
     expect(page.locator("#status")).to_contain_text("aktif")
+    assert approve(client, "reklame", 2).status_code == 200  # four-eyes: a second person activates it
 
     active = next(i for i in analyst.get("/api/v1/process-models").get_json()["items"] if i["key"] == "reklame")
     assert active["active_version"] == 2

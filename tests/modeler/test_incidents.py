@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
-from tests.modeler.conftest import model_text, upload
+from tests.modeler.conftest import deploy, model_text, upload
 from tests.support.api import ApiClient
 from tests.support.pages import login, submit
 
@@ -11,7 +11,7 @@ def _case_in_incident(client, analyst) -> dict:
     broken = model_text("sip_apoteker.bpmn").replace('<bpmn:script>agency = "dinkes"</bpmn:script>',
                                                      "<bpmn:script>agency = dinas_yang_belum_ditetapkan</bpmn:script>")
     assert upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": broken}, comment="salah ketik").status_code == 201
-    assert analyst.post("/api/v1/process-models/sip_apoteker/versions/2/deploy").status_code == 200
+    assert deploy(client, "sip_apoteker", 2).status_code == 200
     case = _submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
     task = _take_group_task(loket, case["id"])
@@ -32,7 +32,7 @@ def test_incident_page_lists_element_and_error(client, analyst):
 
 def test_retry_after_rolling_back_moves_the_case_to_the_fixed_version(client, analyst):
     case = _case_in_incident(client, analyst)
-    assert analyst.post("/api/v1/process-models/sip_apoteker/versions/1/deploy").status_code == 200
+    assert deploy(client, "sip_apoteker", 1).status_code == 200
     login(client, "analis@demo.local")
     page = client.get("/analis/insiden").get_data(as_text=True)
     assert "Pindah ke v1 lalu coba lagi" in page and "dapat dipindahkan" in page

@@ -33,8 +33,31 @@ def issue_through_api(client, *, conditions: str | None = CONDITIONS) -> dict:
     return applicant.get(f"/api/v1/cases/{case['id']}").get_json()
 
 
-def draft_case():
-    """A sip_apoteker case row with a registration number, without running its process (app context needed)."""
+def sign(case, signer_email: str = "kadis@demo.local", decision: str = "sign"):
+    """Record a completed signing task on the case as the inbox writes it (task row and task_completed event)."""
+    import uuid
+
+    from app.accounts import service as accounts
+    from app.cases import events
+    from app.common import clock
+    from app.extensions import db
+    from app.inbox.models import Task
+
+    signer = accounts.get_by_email(signer_email)
+    task = Task(id=str(uuid.uuid4()), case_id=case.id, bpmn_id="penandatanganan",
+                process_id="persetujuan_penandatanganan", name="Penandatanganan izin (TTE)",
+                group_key="penandatangan", state="completed", created_at=clock.now(), completed_at=clock.now(),
+                assignee_id=signer.id, completed_by_id=signer.id, result={"signing_decision": decision})
+    db.session.add(task)
+    events.record(case, "task_completed", actor_id=signer.id, actor_role="penandatangan", step=task.name,
+                  bpmn_id=task.bpmn_id, data={"task_id": task.id})
+    db.session.flush()
+    return task
+
+
+def draft_case(*, signed: bool = True):
+    """A sip_apoteker case row with a registration number (signed by the head of office unless told otherwise),
+    without running its process (app context needed)."""
     from app.accounts import service as accounts
     from app.cases import service as cases
     from app.common import clock
@@ -43,6 +66,8 @@ def draft_case():
     case = cases.create_draft(actor=applicant, service_key="sip_apoteker", data=sample_application())
     case.registration_number = f"SIPA-2026-{900000 + case.id:06d}"
     case.submitted_at = clock.now()
+    if signed:
+        sign(case)
     return case
 
 

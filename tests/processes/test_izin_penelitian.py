@@ -1,4 +1,4 @@
-"""izin_penelitian: one verification step (with the revision loop) issues the letter; no fee."""
+"""izin_penelitian: one verification step (with the revision loop), then the head of office signs the letter; no fee."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
@@ -8,18 +8,20 @@ from app.common import clock
 from app.extensions import db
 from app.jsonforms.validation import validate
 from tests.processes import http
-from tests.processes.support import complete, revision, route, submit, verified
+from tests.processes.support import SIGN, complete, open_tasks, revision, route, submit, verified
 from tests.support.api import ApiClient
 from tests.support.data import load_form, sample_application
 
 MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 
-def test_research_letter_through_the_api_is_issued_after_one_verification(client):
+def test_research_letter_through_the_api_is_issued_after_one_verification_and_the_signature(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     case = http.submit(applicant, "izin_penelitian")
     assert case["registration_number"].startswith("SKP-")
     case = http.finish(ApiClient(client, "loket@demo.local"), case["id"], verified("izin_penelitian"))
+    assert case["status"] == "in_review" and not case.get("permit")  # verified, not yet signed
+    case = http.finish(ApiClient(client, "kadis@demo.local"), case["id"], SIGN)
     assert case["status"] == "issued"
     assert case["permit"]["number"].startswith("503/SKP/")
     assert [o for o in case["outstanding"] if o["kind"] == "payment"] == []
@@ -66,3 +68,15 @@ def test_foreign_researcher_needs_a_passport_and_a_brin_permit():
     errors = validate(schema, {**foreign, "kewarganegaraan": "wna"}, prefix="data")
     assert {"data.nomor_paspor", "data.nomor_izin_brin"} <= set(errors)
     assert "data.nik" in validate(schema, {**foreign, "kewarganegaraan": "wni"}, prefix="data")
+
+
+def test_a_letter_returned_by_the_signer_goes_back_to_verification(ctx):
+    case = submit("izin_penelitian", at=MONDAY)
+    case = complete(case, "verifikasi", verified("izin_penelitian"), at=MONDAY)
+    case = complete(case, "penandatanganan", {"signing_decision": "return", "signing_note": "Judul penelitian keliru."},
+                    at=MONDAY)
+    assert [t.bpmn_id for t in open_tasks(case)] == ["verifikasi"]
+    case = complete(case, "verifikasi", verified("izin_penelitian"), at=MONDAY)
+    case = complete(case, "penandatanganan", SIGN, at=MONDAY)
+    assert case.status == "issued"
+    assert route(case) == ["verifikasi", "penandatanganan", "verifikasi", "penandatanganan"]

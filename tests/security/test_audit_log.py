@@ -5,7 +5,7 @@ import json
 
 from sqlalchemy import select
 
-from tests.modeler.conftest import model_text, upload
+from tests.modeler.conftest import deploy, model_text, upload
 from tests.permits.support import issue_and_commit
 from tests.support.api import ApiClient
 from tests.support.pages import csrf_token, login, submit
@@ -150,10 +150,12 @@ def test_model_deploy_is_recorded(app, client):
     renamed = model_text("sip_apoteker.bpmn").replace('name="Tetapkan instansi teknis: Dinas Kesehatan"',
                                                       'name="Tetapkan Dinas Kesehatan"')
     assert upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": renamed}).status_code == 201
-    assert analyst.post("/api/v1/process-models/sip_apoteker/versions/2/deploy").status_code == 200
+    assert deploy(client, "sip_apoteker", 2).status_code == 200  # requested by the analyst, approved by the admin
+    [requested] = _events(app, "model_deploy_requested")
+    assert requested.subject == "model:sip_apoteker" and requested.actor_label == "analyst"
     [event] = _events(app, "model_deployed")
-    assert event.subject == "model:sip_apoteker" and event.detail == {"version": 2, "previous": 1}
-    assert event.actor_label == "analyst"
+    assert event.subject == "model:sip_apoteker" and event.detail["version"] == 2 and event.detail["previous"] == 1
+    assert event.detail["requested_by"] == analyst.user["id"] and event.actor_label == "admin"
 
 
 def test_permit_revoke_and_reissue_are_recorded(app, client):

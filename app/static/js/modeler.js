@@ -92,6 +92,31 @@
     $('btn-layout').hidden = kind !== 'bpmn';
   }
 
+  // dmn-js and its styles come only with the first decision table opened (editor.html data-dmn-*).
+  var dmnLoading = null;
+  function loadDmn() {
+    if (dmnLoading) { return dmnLoading; }
+    dmnLoading = new Promise(function (resolve, reject) {
+      root.dataset.dmnStyles.split(' ').forEach(function (href) {
+        var link = document.createElement('link');
+        link.rel = 'stylesheet';
+        link.href = href;
+        document.head.appendChild(link);
+      });
+      var script = document.createElement('script');
+      script.src = root.dataset.dmnScript;
+      script.onload = function () {
+        resolve(new window.DmnJS({ container: '#dmn-canvas', common: { keyboard: { bindTo: document } } }));
+      };
+      script.onerror = function () {
+        dmnLoading = null;
+        reject(new Error('editor tabel keputusan tidak dapat dimuat'));
+      };
+      document.head.appendChild(script);
+    });
+    return dmnLoading;
+  }
+
   function open(kind, name) {
     return stash().then(function () {
       state.current = { kind: kind, name: name };
@@ -105,10 +130,10 @@
         }).then(function (r) { state.baseline[kind + '/' + name] = r.xml; });
       }
       if (kind === 'dmn') {
-        if (!dmn) {
-          dmn = new window.DmnJS({ container: '#dmn-canvas', common: { keyboard: { bindTo: document } } });
-        }
-        return dmn.importXML(text).then(function () {
+        return loadDmn().then(function (modeler) {
+          dmn = modeler;
+          return dmn.importXML(text);
+        }).then(function () {
           var table = dmn.getViews().filter(function (v) { return v.type === 'decisionTable'; })[0];
           return table ? dmn.open(table) : null;
         }).then(function () { return dmn.saveXML({ format: true }); })
@@ -232,9 +257,9 @@
       if (r.status === 201) {
         state.saved = r.body.version;
         say((r.body.created ? 'Versi ' + r.body.version + ' disimpan.' : 'Tidak ada perubahan: isi sama dengan versi ' + r.body.version + '.') +
-          ' Aktifkan agar dipakai permohonan baru.', 'good');
+          ' Minta aktivasi agar dipakai permohonan baru (perlu persetujuan analis atau admin lain).', 'good');
         $('btn-deploy').hidden = false;
-        $('btn-deploy').textContent = 'Aktifkan versi ' + r.body.version;
+        $('btn-deploy').textContent = 'Minta aktivasi versi ' + r.body.version;
         showProblems([], r.body.warnings);
       } else {
         say('Tidak disimpan: model belum sah.', 'bad');
@@ -247,9 +272,10 @@
     if (!state.saved) { return; }
     request(api + '/versions/' + state.saved + '/deploy', { method: 'POST' }).then(function (r) {
       if (r.ok) {
-        say('Versi ' + state.saved + ' aktif untuk permohonan baru. Permohonan berjalan tetap pada versinya.', 'good');
+        say('Permintaan aktivasi versi ' + state.saved + ' dikirim: versi itu aktif untuk permohonan baru setelah ' +
+          'disetujui analis atau admin lain (Daftar model · Menunggu persetujuan).', 'good');
         $('btn-deploy').hidden = true;
-      } else { say('Gagal mengaktifkan: ' + ((r.body && r.body.error && r.body.error.message) || r.status), 'bad'); }
+      } else { say('Gagal meminta aktivasi: ' + ((r.body && r.body.error && r.body.error.message) || r.status), 'bad'); }
     });
   });
 
