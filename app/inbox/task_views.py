@@ -1,16 +1,19 @@
 """The task page: case summary, documents, the step's form, notes, history, diagram; and its actions."""
 from __future__ import annotations
 
+import io
 from datetime import date
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from app.cases import revisions
 from app.cases import service as cases
 from app.common.errors import AppError, ValidationFailed
 from app.common.transaction import transactional
 from app.jsonforms.parse import parse_form
 from app.jsonforms.render import render_form, render_values
+from app.permits import draft
 
 from . import attachments, notes, routing, service
 from .models import OPEN_STATES, Task
@@ -31,6 +34,8 @@ bp = Blueprint("inbox_task", __name__, url_prefix="/petugas")
 
 def _render(task: Task, *, data: dict | None = None, errors: dict | None = None, status: int = 200):
     user = current_user._get_current_object()
+    errors = dict(errors or {})
+    confirm_errors = errors.pop(draft.CONFIRM_FIELD, None)
     panels = case_panels(task.case, user)
     spec = service.form_of(task)
     is_open = task.state in OPEN_STATES
@@ -41,12 +46,17 @@ def _render(task: Task, *, data: dict | None = None, errors: dict | None = None,
     form_html = result_html = None
     if is_open and in_group:
         form_html = render_form(spec["schema"], spec["ui_schema"], data if data is not None else service.prefill(task),
-                                errors, map_keys=map_keys, disabled=not can_work)
+                                errors or None, map_keys=map_keys, disabled=not can_work)
     elif task.result:
         result_html = render_values(spec["schema"], spec["ui_schema"], task.result, map_keys=map_keys)
     officers = routing.delegate_candidates_of_group(task.group_key) if is_supervisor and is_open else []
     return render_template(
         "inbox/task.html", task=task, spec=spec, form_html=form_html, result_html=result_html,
+        changes=revisions.changes_for_review(task.case, task),
+        draft_url=url_for("inbox_task.draft_permit", task_id=task.id) if draft.shows_draft(task) and is_open else None,
+        confirm_signing=draft.asks_confirmation(task) and form_html is not None, confirm_errors=confirm_errors,
+        confirm_field=draft.CONFIRM_FIELD,
+        instructions=service.instructions_of(task) if in_group or is_supervisor else None,
         sla=service.sla_view(task), can_work=can_work, in_group=in_group, is_open=is_open,
         is_supervisor=is_supervisor, officers=officers, priority_label=service.priority_label,
         max_priority=service.MAX_PRIORITY, today=service.office_today(), **panels), status
@@ -82,8 +92,11 @@ def complete(task_id: str):
         data, errors = parse_form(spec["schema"], request.form, ui_schema=spec["ui_schema"],
                                   map_keys=map_keys_for(spec["schema"], entries), files=request.files, store_file=store)
         submitted["data"] = data
+        confirmed = request.form.get(draft.CONFIRM_FIELD)
+        errors.update(draft.confirmation_errors(task=current, data=data, confirmed=confirmed))
         if errors:
             raise ValidationFailed(fields=errors)
+        draft.record_confirmation(task=current, actor=user, data=data)
         return service.complete(task=current, actor=user, data=data)
 
     try:
@@ -101,6 +114,21 @@ def complete(task_id: str):
         return redirect(url_for("inbox_task.show", task_id=task_id))
     flash(f"Langkah \u201c{name}\u201d untuk {number} telah diselesaikan.", "success")
     return redirect(url_for("inbox.index"))
+
+
+@bp.get("/tugas/<task_id>/draf-izin.pdf")
+@page_for(*STAFF_ROLES)
+def draft_permit(task_id: str):
+    """The draft permit of an open approval or signing step: watermarked, no number, no QR code (not stored)."""
+    user = current_user._get_current_object()
+    task = service.get_visible(user, task_id)
+    body = draft.for_task(task=task, viewer=user)
+    name = f"draf-izin-{task.case.registration_number or task.case_id}.pdf"
+    response = send_file(io.BytesIO(body), mimetype="application/pdf", download_name=name,
+                         as_attachment=request.args.get("unduh") == "1")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.post("/tugas/<task_id>/tunda")

@@ -206,7 +206,22 @@ def draw_letterhead(c: rl_canvas.Canvas, office: Office) -> None:
     c.line(MARGIN, rule - 1.2 * mm, PAGE_WIDTH - MARGIN, rule - 1.2 * mm)
 
 
-def _numbered_canvas(office: Office, footer_note: str) -> type[rl_canvas.Canvas]:
+def draw_watermark(c: rl_canvas.Canvas, label: str) -> None:
+    """A large translucent diagonal label across the page (e.g. a draft's "DRAF — belum berlaku")."""
+    c.saveState()
+    c.setFillColor(colors.HexColor("#c00000"))
+    c.setFillAlpha(0.18)
+    c.translate(PAGE_WIDTH / 2, PAGE_HEIGHT / 2)
+    c.rotate(50)
+    size = 64
+    while size > 24 and c.stringWidth(label, "Helvetica-Bold", size) > PAGE_HEIGHT * 0.9:
+        size -= 4
+    c.setFont("Helvetica-Bold", size)
+    c.drawCentredString(0, -size / 3, label)
+    c.restoreState()
+
+
+def _numbered_canvas(office: Office, footer_note: str, watermark: str = "") -> type[rl_canvas.Canvas]:
     """A canvas that draws the letterhead on every page and 'Halaman x dari y' once the count is known."""
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -233,17 +248,20 @@ def _numbered_canvas(office: Office, footer_note: str) -> type[rl_canvas.Canvas]
             if footer_note:
                 self.drawString(MARGIN, 12 * mm, footer_note)
             self.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm, f"Halaman {number} dari {total}")
+            if watermark:
+                draw_watermark(self, watermark)
 
     return NumberedCanvas
 
 
-def build_pdf(story: list, *, office: Office, title: str, subject: str, footer_note: str = "") -> bytes:
-    """Lay out `story` on A4 pages inside the office frame and return the PDF bytes."""
+def build_pdf(story: list, *, office: Office, title: str, subject: str, footer_note: str = "",
+              watermark: str = "") -> bytes:
+    """Lay out `story` on A4 pages inside the office frame (with a watermark on each page, if given)."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=LETTERHEAD_HEIGHT + 12 * mm, bottomMargin=FOOTER_HEIGHT + 6 * mm,
                             title=title, subject=subject, author=office.name, creator="SatuPintu")
-    doc.build(story, canvasmaker=_numbered_canvas(office, footer_note))
+    doc.build(story, canvasmaker=_numbered_canvas(office, footer_note, watermark))
     return buffer.getvalue()
 
 

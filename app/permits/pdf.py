@@ -68,6 +68,10 @@ class PermitContent:
     verify_url: str
     conditions: list[str] = field(default_factory=list)
     replaces_number: str | None = None
+    draft: bool = False  # a preview before signing: watermarked, no QR code, no verification address
+
+
+DRAFT_WATERMARK = "DRAF — belum berlaku"
 
 
 def format_value(key: str, prop: dict, value: Any) -> str:
@@ -138,9 +142,14 @@ def _facts_table(rows: list[tuple[str, str]], st: dict) -> Table:
 
 
 def _signature_block(content: PermitContent, office: Office, st: dict) -> Table:
-    qr = qr_code(content.verify_url, 32 * mm)
-    left = [qr, paragraph("Pindai untuk memeriksa keaslian izin ini:", st["small"]),
-            paragraph(text(content.verify_url), st["small"])]
+    if content.draft:
+        left = [paragraph("<b>DRAF — BELUM BERLAKU</b>", st["body"]),
+                paragraph("Kode QR dan alamat verifikasi dibuat saat izin ditandatangani dan diterbitkan.",
+                          st["small"])]
+    else:
+        qr = qr_code(content.verify_url, 32 * mm)
+        left = [qr, paragraph("Pindai untuk memeriksa keaslian izin ini:", st["small"]),
+                paragraph(text(content.verify_url), st["small"])]
     nip = f"NIP. {text(content.signer_nip)}" if content.signer_nip else ""
     right = [
         paragraph(f"Ditetapkan di {text(office.city)}", st["body"]),
@@ -148,7 +157,8 @@ def _signature_block(content: PermitContent, office: Office, st: dict) -> Table:
         Spacer(1, 3 * mm),
         paragraph(f"<b>KEPALA {text(office.name.upper())}</b>", st["body"]),
         Spacer(1, 2 * mm),
-        paragraph("<i>Ditandatangani secara elektronik</i>", st["small"]),
+        paragraph("<i>Belum ditandatangani</i>" if content.draft else "<i>Ditandatangani secara elektronik</i>",
+                  st["small"]),
         Spacer(1, 8 * mm),
         paragraph(f"<b><u>{text(content.signer_name)}</u></b>", st["body"]),
         paragraph(nip, st["body"]),
@@ -189,6 +199,12 @@ def render_permit(content: PermitContent, office: Office) -> bytes:
         story.append(paragraph(f"Izin ini menggantikan izin nomor {text(content.replaces_number)} yang "
                                "dinyatakan tidak berlaku sejak tanggal penerbitan izin ini.", st["body"]))
     story += [Spacer(1, 6 * mm), KeepTogether(_signature_block(content, office, st))]
+    if content.draft:
+        footer = (f"Draf izin permohonan {content.registration_number or '-'}: belum ditandatangani, "
+                  "belum berlaku, dan tidak dapat diverifikasi.")
+        return build_pdf(story, office=office, title=f"DRAF {content.service_name}",
+                         subject=f"Draf izin permohonan {content.registration_number or '-'}", footer_note=footer,
+                         watermark=DRAFT_WATERMARK)
     footer = (f"Izin nomor {content.number}. Dokumen ini ditandatangani secara elektronik; "
               "periksa keasliannya dengan memindai kode QR.")
     return build_pdf(story, office=office, title=f"{content.service_name} {content.number}",

@@ -53,12 +53,29 @@ def open_task(case_id: int) -> Task:
 
 
 def complete(case_id: int, email: str, data: dict, at: datetime) -> Task:
-    """Complete the case's open task as `email` at `at`; returns the completed task."""
+    """Complete the case's open task as `email` at `at`; returns the completed task.
+
+    An applicant returning a revision first replaces the documents the officer flagged (a revision must).
+    """
     with clock.frozen_at(at):
         task = open_task(case_id)
+        if task.group_key == "pemohon":
+            replace_flagged(task, user(email))
         inbox.complete(task=task, actor=user(email), data=data)
         db.session.commit()
         return task
+
+
+def replace_flagged(task: Task, applicant) -> None:
+    """Upload a new file for each document the revision request behind the applicant's task flagged."""
+    from app.cases import revisions
+
+    request = revisions.request_for(task.case, task)
+    for key in request.documents if request is not None else ():
+        req = cases.requirement_of(task.case, key)
+        content, ext = (MINIMAL_PDF, "pdf") if ".pdf" in (req.get("accept") or []) else (MINIMAL_PNG, "png")
+        cases.add_document(case=task.case, actor=applicant, requirement=key, stream=io.BytesIO(content),
+                           filename=f"{key}-perbaikan.{ext}")
 
 
 def claim(case_id: int, email: str, at: datetime) -> Task:
