@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 
 from app.common.signals import security_event
+from app.common.text import without_separators
 from app.common.urls import public_url
 from app.extensions import db, limiter
 
@@ -19,16 +20,21 @@ PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+def _number(form, key: str) -> str:
+    """A NIK or phone number as typed, without the spaces and dashes people put in (`0812-3456 7890`)."""
+    return without_separators(form.get(key, "").strip())
+
+
 def _profile_errors(form, *, require_email: bool) -> dict[str, str]:
     errors: dict[str, str] = {}
     if len(form.get("name", "").strip()) < 2:
         errors["name"] = _("Nama wajib diisi.")
     if require_email and not EMAIL.match(form.get("email", "").strip()):
         errors["email"] = _("Alamat email tidak valid.")
-    nik = form.get("nik", "").strip()
+    nik = _number(form, "nik")
     if nik and not NIK.match(nik):
         errors["nik"] = _("NIK harus 16 digit angka.")
-    phone = form.get("phone", "").strip()
+    phone = _number(form, "phone")
     if phone and not PHONE.match(phone):
         errors["phone"] = _("Nomor HP tidak valid (contoh: 081234567890).")
     return errors
@@ -49,8 +55,8 @@ def register():
             errors["password2"] = _("Konfirmasi kata sandi tidak sama.")
         if not errors:  # a taken address gets the same answer (no enumeration); its owner is mailed instead
             service.register_applicant(email=form["email"], password=form["password"], name=form["name"].strip(),
-                                       phone=form.get("phone", "").strip() or None,
-                                       nik=form.get("nik", "").strip() or None, base_url=public_url())
+                                       phone=_number(form, "phone") or None,
+                                       nik=_number(form, "nik") or None, base_url=public_url())
             db.session.commit()
             return render_template("accounts/check_email.html", email=form["email"].strip())
     return render_template("accounts/register.html", errors=errors), (422 if errors else 200)
@@ -123,8 +129,8 @@ def profile():
         errors = _profile_errors(request.form, require_email=False)
         if not errors:
             f = request.form
-            service.update_profile(current_user, name=f["name"].strip(), phone=f.get("phone", "").strip() or None,
-                                   nik=f.get("nik", "").strip() or None,
+            service.update_profile(current_user, name=f["name"].strip(), phone=_number(f, "phone") or None,
+                                   nik=_number(f, "nik") or None,
                                    address=f.get("address", "").strip() or None)
             db.session.commit()
             flash(_("Profil tersimpan."))

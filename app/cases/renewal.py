@@ -28,7 +28,7 @@ def renewable(case: Case) -> bool:
 
 
 def renew(*, case: Case, actor: User) -> Case:
-    """Start a draft of the same service (its active version), pre-filled with the old application's data."""
+    """Start a draft of the same service (its active version), pre-filled with the old application's valid data."""
     if not renewable(case):
         raise Conflict(f"Perpanjangan dapat diajukan mulai {RENEWAL_WINDOW_DAYS} hari sebelum izin berakhir.")
     from app.catalog import service as catalog
@@ -37,6 +37,11 @@ def renew(*, case: Case, actor: User) -> Case:
     schema = catalog.application_form(model)["schema"]
     known = set((schema.get("properties") or {}).keys())
     data = {k: v for k, v in (case.data or {}).items() if not known or k in known}
+    from app.jsonforms.parse import valid_part
+    from app.jsonforms.validation import validate
+
+    # What no longer holds (an STRA expired since, a field the new version reads differently) is asked again.
+    data = valid_part(schema, data, validate(schema, data, partial=True))
     draft = service.create_draft(actor=actor, service_key=case.service_key, data=data)
     draft.renewal_of_id = case.id
     db.session.flush()

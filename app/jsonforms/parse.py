@@ -3,13 +3,19 @@
 It walks the same field tree the renderer draws (`render.build_fields`), so every rendered field is
 read back with the schema's types: choices become their `const`/`enum` values, numbers become numbers,
 empty inputs are left out (the schema's `required` then reports them), map entries are kept for every
-expected key, and uploads go through the caller's `store_file`.
+expected key, and uploads go through the caller's `store_file`. A text that misses its `pattern` only
+because of the spaces, dashes or dots people type in numbers (`0812 3456-7890`, a NIK in groups) is
+read without them. `valid_part` keeps what a draft may store when some fields are wrong.
 """
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections.abc import Callable
 from typing import Any
+
+from app.common.text import without_separators
 
 from .render import MISSING, Context, Field, _join, _object
 from .validation import validate
@@ -78,7 +84,20 @@ def _parse_leaf(node: Field, form, problems: dict[str, list[str]], ctx: Context)
         return _typed_choice(node, raw)
     if node.schema.get("type") in ("integer", "number"):
         return _number(raw, node.schema["type"], node.name, problems)
-    return raw
+    return _fitted(raw, node.schema.get("pattern"))
+
+
+def _fitted(raw: str, pattern: Any) -> str:
+    """The text, or the text without separators when only they keep it from matching the pattern."""
+    if not isinstance(pattern, str):
+        return raw
+    try:
+        if re.search(pattern, raw):
+            return raw
+        compact = without_separators(raw)
+        return compact if compact and re.search(pattern, compact) else raw
+    except re.error:
+        return raw
 
 
 def _submitted_keys(form, name: str) -> list[str]:
@@ -146,3 +165,51 @@ def _get_path(data: Any, path: str) -> Any:
             return None
         data = data.get(part)
     return data
+
+
+def _remove_path(data: dict, path: str) -> Any:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        data = data.get(part) if isinstance(data, dict) else None
+    return data.pop(parts[-1], None) if isinstance(data, dict) else None
+
+
+def _set_path(data: dict, path: str, value: Any) -> None:
+    parts = path.split(".")
+    for part in parts[:-1]:
+        if not isinstance(data.get(part), dict):
+            data[part] = {}
+        data = data[part]
+    data[parts[-1]] = value
+
+
+def valid_part(schema: dict, data: dict, errors: dict[str, list[str]], previous: dict | None = None) -> dict:
+    """What a draft may store of submitted `data`: every field without an error; for a field with an error,
+    the value the draft held before (`previous`) while that is still valid, else nothing."""
+    kept = copy.deepcopy(data)
+    for path in errors:
+        _remove_path(kept, path)
+    for path in errors:
+        old = _get_path(previous or {}, path)
+        if old is not None:
+            _set_path(kept, path, copy.deepcopy(old))
+    for _round in range(3):  # an old value may have become invalid (an expired date, a changed sibling)
+        remaining = validate(schema, kept, partial=True)
+        if not remaining:
+            break
+        for path in remaining:
+            _remove_path(kept, path)
+    return kept
+
+
+def prefill(schema: dict, ui_schema: dict | None, sources: dict[str, Any]) -> dict:
+    """Starting data of a new form: each top-level field whose UI options name a `prefill` source
+    (e.g. "profile.nik") takes that source's value, read as typed input, where the schema accepts it."""
+    props = (schema or {}).get("properties") or {}
+    data: dict[str, Any] = {}
+    for key, options in ((ui_schema or {}).get("fields") or {}).items():
+        source = options.get("prefill") if isinstance(options, dict) else None
+        value = sources.get(source) if isinstance(source, str) else None
+        if key in props and isinstance(value, str) and value.strip():
+            data[key] = _fitted(value.strip(), props[key].get("pattern"))
+    return valid_part(schema, data, validate(schema, data, partial=True))

@@ -13,7 +13,9 @@ in `subforms`, else JSON text), uploads (UI widget "file" with `accept` and `max
 stores them), UI `steps` (fieldsets), and `if`/`then` conditions on a sibling
 field: the fields a `then` requires carry a `data-show-when` condition that
 static/js/jsonforms.js uses to show or hide them (a UI option `"keepVisible": true` keeps a field
-shown); without JavaScript every field is shown and the server's validation decides.
+shown); without JavaScript every field is shown and the server's validation decides. Rules of the
+form that compare a date with today (`x-rules`, app/jsonforms/rules.py) give date inputs `min`/`max`.
+Errors come with a summary on top (templates/_error_summary.html) linking to each field's control.
 """
 from __future__ import annotations
 
@@ -25,6 +27,8 @@ from typing import Any
 
 from flask import render_template
 from markupsafe import Markup
+
+from .rules import date_bounds
 
 MISSING = object()  # a field the submitted form left empty
 CHOICE_RADIO_LIMIT = 4
@@ -197,6 +201,7 @@ def _object(schema: dict, ui: dict, name: str, ctx: Context, data: Any, label: s
     ui_fields = ui.get("fields") or {}
     inherited = {k: ui.get(k) for k in ("widget", "placeholder")}
     conditions = _conditions(schema, name)
+    bounds = date_bounds(schema)
     ui_order = [k for k in ui.get("ui:order") or [] if k in props]
     order = ui_order + [k for k in props if k not in ui_order]
     children: dict[str, Field] = {}
@@ -205,6 +210,8 @@ def _object(schema: dict, ui: dict, name: str, ctx: Context, data: Any, label: s
                                    data.get(key), key in required_keys)
         if conditions.get(key) and not (ui_fields.get(key) or {}).get("keepVisible"):
             children[key].show_when = conditions[key]
+        if children[key].kind == "date" and key in bounds:  # the date picker offers only plausible days
+            children[key].attrs.update(bounds[key])
     node = Field(kind="object", name=name, id=_dom_id(ctx.id_prefix, name or "form"),
                  label=label or schema.get("title") or "", schema=schema, help=schema.get("description"),
                  required=required, errors=list(ctx.errors.get(name, [])) if name else [])
@@ -281,16 +288,31 @@ def _all_fields(node: Field) -> list[Field]:
     return found
 
 
+def _focus_id(node: Field) -> str:
+    """The element an error summary links to: the control itself, or a choice group's first option."""
+    return f"{node.id}-1" if node.kind in ("radio", "checkboxes") and node.options else node.id
+
+
+def _summary(root: Field, errors: dict[str, list[str]]) -> list[dict]:
+    placed = {f.name: f for f in _all_fields(root)}
+    return [{"label": placed[path].label if path in placed else path,
+             "id": _focus_id(placed[path]) if path in placed else None, "messages": messages}
+            for path, messages in errors.items()]
+
+
+def error_summary_items(schema: dict, ui_schema: dict | None, errors: dict[str, list[str]], *,
+                        id_prefix: str = "f") -> list[dict]:
+    """Entries of an error summary for `errors` by field path: the field's label, element id and messages."""
+    return _summary(build_fields(schema, ui_schema, {}, errors, id_prefix=id_prefix), errors)
+
+
 def render_form(schema: dict, ui_schema: dict | None = None, data: dict | None = None,
                 errors: dict[str, list[str]] | None = None, *, map_keys: dict[str, list[dict]] | None = None,
                 subforms: dict[str, dict] | None = None, id_prefix: str = "f", disabled: bool = False) -> Markup:
     """The form's fields as HTML (the caller adds <form>, the CSRF token and the buttons)."""
     errors = errors or {}
     root = build_fields(schema, ui_schema, data, errors, map_keys=map_keys, subforms=subforms, id_prefix=id_prefix)
-    placed = {f.name: f for f in _all_fields(root)}
-    summary = [{"label": placed[path].label if path in placed else path,
-                "id": placed[path].id if path in placed else None, "messages": messages}
-               for path, messages in errors.items()]
+    summary = _summary(root, errors)
     return Markup(render_template("jsonforms/form.html", root=root, summary=summary, disabled=disabled))
 
 

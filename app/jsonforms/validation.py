@@ -1,4 +1,5 @@
-"""Validate form data against its JSON Schema and report errors by field path (Indonesian; English when chosen)."""
+"""Validate form data against its JSON Schema and its plausibility rules (app/jsonforms/rules.py), and report
+errors by field path (Indonesian; English when chosen)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +11,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
 from app.common.i18n import N_
+
+from .rules import rule_errors
 
 _MESSAGES = {
     "required": N_("Wajib diisi."),
@@ -71,7 +74,7 @@ def _custom_message(error: ValidationError) -> str | None:
 
 
 def validate(schema: dict | None, data: Any, *, prefix: str = "", partial: bool = False) -> dict[str, list[str]]:
-    """Field errors of `data` under `schema` ({} when valid); `partial` ignores missing fields."""
+    """Field errors of `data` under `schema` and its `x-rules` ({} when valid); `partial` ignores missing fields."""
     if not schema:
         return {}
     errors: dict[str, list[str]] = {}
@@ -84,4 +87,7 @@ def validate(schema: dict | None, data: Any, *, prefix: str = "", partial: bool 
             bucket = errors.setdefault(path, [])
             if message not in bucket:
                 bucket.append(message)
+    for path, message in rule_errors(schema, data, prefix):
+        if path not in errors:  # a value the schema already refuses is not compared
+            errors[path] = [message]
     return errors

@@ -10,8 +10,8 @@ from app.cases import service as cases
 from app.catalog import service as catalog
 from app.common.errors import AppError, ValidationFailed, wants_json
 from app.common.transaction import transactional
-from app.jsonforms.parse import parse_form
-from app.jsonforms.render import render_form, render_values
+from app.jsonforms.parse import parse_form, prefill, valid_part
+from app.jsonforms.render import error_summary_items, render_form, render_values
 
 bp = Blueprint("apply", __name__, url_prefix="/permohonan")
 
@@ -35,18 +35,31 @@ def start(key: str):
     """Start an application for a service (a draft the applicant can come back to)."""
     service = catalog.get(key)
     if request.method == "POST":
-        case = transactional(lambda: cases.create_draft(actor=current_user, service_key=key, data={}))()
+        start_data = _from_profile(service)
+        case = transactional(lambda: cases.create_draft(actor=current_user, service_key=key, data=start_data))()
         return redirect(url_for("apply.data", case_id=case.id))
     drafts = [c for c in cases.list_for(current_user, mine=True, status="draft", service=key)[0]]
     return render_template("portal/apply_start.html", service=service, drafts=drafts)
 
 
-def _render_data(case, data, errors, status=200):
+def _from_profile(service) -> dict:
+    """A new application's fields that the form fills from the applicant's profile (UI option `prefill`)."""
+    _version, model = catalog.active_model(service)
+    form = catalog.application_form(model)
+    return prefill(form["schema"], form["ui_schema"], {
+        "profile.name": current_user.name, "profile.nik": current_user.nik, "profile.phone": current_user.phone,
+        "profile.email": current_user.email, "profile.address": current_user.address})
+
+
+def _render_data(case, data, errors, status=200, partly_saved=False):
     form = _form(case)
-    html = render_form(form["schema"], form["ui_schema"], data, {k.removeprefix("data."): v
-                                                                  for k, v in (errors or {}).items()},
-                       id_prefix="app")
-    return render_template("portal/apply_data.html", case=case, form_html=html, step=1), status
+    html = render_form(form["schema"], form["ui_schema"], data, _unprefixed(errors or {}), id_prefix="app")
+    return render_template("portal/apply_data.html", case=case, form_html=html, step=1,
+                           partly_saved=partly_saved), status
+
+
+def _unprefixed(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {k.removeprefix("data."): v for k, v in errors.items()}
 
 
 @bp.get("/<int:case_id>/isi")
@@ -62,19 +75,34 @@ def data(case_id: int):
 @bp.post("/<int:case_id>/isi")
 @login_required
 def save_data(case_id: int):
-    """Save step 1 (incomplete data may be saved; submitting checks completeness)."""
+    """Save step 1 (incomplete data may be saved; submitting checks completeness).
+
+    A field with an error does not cost the others: every valid field is stored, the wrong one keeps its
+    earlier saved value and comes back with its message (422). The page's autosave asks for JSON.
+    """
     case = _draft(case_id)
     form = _form(case)
     values, errors = parse_form(form["schema"], request.form, ui_schema=form["ui_schema"], partial=True)
-    if errors:
-        return _render_data(case, values, errors, 422)
+    as_json = wants_json()
     try:
-        transactional(lambda: cases.update_draft(case=_draft(case_id), actor=current_user, data=values))()
+        kept = valid_part(form["schema"], values, errors, previous=case.data)
+        transactional(lambda: cases.update_draft(case=_draft(case_id), actor=current_user, data=kept))()
     except ValidationFailed as exc:
-        return _render_data(_draft(case_id), values, exc.fields, 422)
+        errors = {**_unprefixed(exc.fields or {}), **errors}
+        if as_json:
+            return jsonify({"saved": False, "errors": errors, "message": _("Draf belum tersimpan.")}), 422
+        return _render_data(_draft(case_id), values, errors, 422)
     except AppError as exc:
+        if as_json:
+            raise
         flash(exc.message)
         return redirect(url_for("portal.case_page", case_id=case_id))
+    if as_json:
+        message = _("Draf tersimpan otomatis, kecuali isian yang ditandai.") if errors else _(
+            "Draf tersimpan otomatis.")
+        return jsonify({"saved": True, "errors": errors, "message": message}), (422 if errors else 200)
+    if errors:
+        return _render_data(_draft(case_id), values, errors, 422, partly_saved=True)
     flash(_("Draf tersimpan."))
     if request.form.get("next") == "documents":
         return redirect(url_for("apply.documents", case_id=case_id))
@@ -151,7 +179,10 @@ def review(case_id: int):
     if case.status != "draft":
         return redirect(url_for("portal.case_page", case_id=case.id))
     form = _form(case)
-    problems = cases.validate_application(case)
+    problems = error_summary_items(form["schema"], form["ui_schema"], _unprefixed(cases.validate_application(case)),
+                                   id_prefix="app")
+    for item in problems:  # each entry opens the data step at its field
+        item["href"] = url_for("apply.data", case_id=case.id)
     return render_template("portal/apply_review.html", case=case, step=3,
                            values_html=render_values(form["schema"], form["ui_schema"], case.data),
                            documents=cases.active_documents(case), missing=cases.missing_requirements(case),

@@ -37,7 +37,11 @@ def test_renewal_only_near_expiry_and_prefilled(client):
         response = applicant.post(f"/api/v1/cases/{case['id']}/renew")
     assert response.status_code == 201, response.get_json()
     draft = response.get_json()
-    assert draft["status"] == "draft" and draft["data"] == case["data"] and draft["service"] == "sip_apoteker"
+    # The SIPA ends with its STRA (x-validUntilNotAfter), so a month before, the STRA still holds and is kept;
+    # a field that no longer validates on that day (an expired STRA) would be asked again instead.
+    still_valid = case["data"] if date.fromisoformat(case["data"]["masa_berlaku_stra"]) > near.date() else {
+        k: v for k, v in case["data"].items() if k != "masa_berlaku_stra"}
+    assert draft["status"] == "draft" and draft["data"] == still_valid and draft["service"] == "sip_apoteker"
     assert any(h["kind"] == "renewal_started" for h in draft["history"])
 
 

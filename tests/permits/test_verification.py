@@ -14,7 +14,7 @@ def test_valid_permit_verifies_with_the_api_md_fields(client, app):
     assert body["holder_name"] == "apt. Siti Rahmawati, S.Farm."
     assert body["service"] == "sip_apoteker"
     assert body["issued_at"].endswith("+07:00")
-    assert date.fromisoformat(body["valid_until"]).year >= date.today().year + 4
+    assert body["valid_until"] == "2029-06-30"  # five years, cut at the end of the STRA it rests on
     assert body["sha256"] == permit["sha256"]
 
 
