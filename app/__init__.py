@@ -67,10 +67,11 @@ def create_app(config: type[Config] | dict | None = None) -> Flask:
     app.register_blueprint(web_bp)
 
     from app import cli
-    from app.common import load
+    from app.common import assets, load
 
     cli.init_app(app)
-    load.init_app(app)  # outermost: a refused request costs no app work
+    load.init_app(app)  # a refused request costs no app work
+    assets.init_app(app)  # outermost: static files (WhiteNoise) never wait for a slot
     return app
 
 

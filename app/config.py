@@ -112,6 +112,10 @@ class Config:
     LOAD_MAX_WAIT_MS = _env_int("LOAD_MAX_WAIT_MS", 2000)
     LOAD_RETRY_AFTER_SECONDS = _env_int("LOAD_RETRY_AFTER_SECONDS", 5)
     LOAD_SHED_EXEMPT = os.environ.get("LOAD_SHED_EXEMPT", "/healthz,/static/")  # path prefixes never refused
+    # Static files (app/common/assets.py): compressed copies are kept here (default <instance>/static-cache);
+    # names without their content hash (fonts a stylesheet refers to, /favicon.ico) are cached this long.
+    STATIC_CACHE_DIR = os.environ.get("STATIC_CACHE_DIR", "")
+    STATIC_MAX_AGE = _env_int("STATIC_MAX_AGE", 3600)
     # Rate-limit counters: "database://" (the default) keeps them in the application's database, shared by every
     # web process (app/common/ratelimit_store.py); redis://host:6379 and the other limits schemes work too.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "database://")
@@ -178,3 +182,4 @@ class TestConfig(Config):
     LOAD_MAX_IN_FLIGHT = 0  # no load shedding; tests/common/test_load_shedding.py turns it on
     # One development CA per machine for test runs, outside the project's instance folder.
     SIGNING_DEV_DIR = str(Path(tempfile.gettempdir()) / "satupintu-test-signing")
+    STATIC_CACHE_DIR = str(Path(tempfile.gettempdir()) / "satupintu-test-static")
