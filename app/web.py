@@ -46,8 +46,21 @@ def login():
         else:
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or url_for("web.index"))
+            return redirect(safe_next(request.args.get("next")) or landing_url(user))
     return render_template("login.html", error=error), (401 if error else 200)
+
+
+# Where each role works, first match wins: a supervisor who is also an officer lands on the dashboard.
+LANDING = (("admin", "accounts_admin.users_page"), ("supervisor", "dashboard.index"), ("analyst", "modeler.models"),
+           ("officer", "inbox.index"), ("applicant", "portal.my_cases"))
+
+
+def landing_url(user) -> str:
+    """The page a user starts on after signing in: where their role works, else the catalog."""
+    for role, endpoint in LANDING:
+        if user.has_role(role):
+            return url_for(endpoint)
+    return url_for("web.index")
 
 
 @bp.post("/keluar")
@@ -66,15 +79,18 @@ def logout():
 def track_page():
     """Public tracking by registration number."""
     from app.cases import service as cases
+    from app.complaints import service as complaints
 
     number = (request.args.get("nomor") or "").strip()
     result, error = None, None
     if number:
         try:
-            result = cases.track(number)
+            result = complaints.in_complaint_states(cases.track(number))  # a complaint in its own states
         except NotFound:
             error = _("Nomor registrasi tidak ditemukan.")
-    return render_template("track.html", number=number, result=result, error=error), (404 if error else 200)
+    complaint = result is not None and result["service"] == complaints.SERVICE_KEY
+    return render_template("track.html", number=number, result=result, complaint=complaint, error=error), (
+        404 if error else 200)
 
 
 @bp.app_context_processor

@@ -1,4 +1,5 @@
-"""Administrators' pages for accounts: find a user, change roles, groups and whether the account is active."""
+"""Administrators' pages for accounts: find a user, change roles, groups and whether the account is active,
+and mark an address verified by hand."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -52,5 +53,27 @@ def edit_user(user_id: int):
             db.session.commit()
             flash("Hak akses tersimpan." if changed else "Tidak ada perubahan.", "success")
             return redirect(url_for("accounts_admin.edit_user", user_id=user_id))
+    return _render_user(user, errors)
+
+
+def _render_user(user, errors: dict[str, list[str]], *, note: str = ""):
     return render_template("accounts/admin_user.html", user=user, groups=service.list_groups(), roles=ROLES,
-                           role_labels=ROLE_LABELS, errors=errors), (422 if errors else 200)
+                           role_labels=ROLE_LABELS, errors=errors, note=note), (422 if errors else 200)
+
+
+@bp.post("/<int:user_id>/verifikasi-email")
+@page_for("admin")
+def verify_email(user_id: int):
+    """Mark the user's email address verified by hand, with a note on how it was checked."""
+    user = service.get(user_id)
+    if user is None:
+        raise NotFound("Pengguna tidak ditemukan.")
+    note = (request.form.get("note") or "").strip()
+    try:
+        changed = service.mark_email_verified(user=user, actor=current_user._get_current_object(), note=note)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return _render_user(service.get(user_id), exc.fields, note=note[:service.VERIFY_NOTE_MAX])
+    db.session.commit()
+    flash("Email ditandai terverifikasi." if changed else "Email akun ini sudah terverifikasi.", "success")
+    return redirect(url_for("accounts_admin.edit_user", user_id=user_id))

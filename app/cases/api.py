@@ -220,5 +220,7 @@ def retry_case(case_id: int):
 @public
 @errors(429)
 def track(registration_number: str):
-    """Public tracking by registration number: nothing personal."""
-    return service.track(registration_number)
+    """Public tracking by registration number: nothing personal. A complaint's ticket answers in complaint states."""
+    from app.complaints import service as complaints
+
+    return complaints.in_complaint_states(service.track(registration_number))

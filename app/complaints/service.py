@@ -27,7 +27,10 @@ STATUS_LABELS = {
     "answered": "Telah dijawab",
     "rejected": "Ditutup: tidak dapat ditindaklanjuti",
 }
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Deliverable addresses only: a local part, then dot-separated host labels (letters, digits, inner
+# hyphens) ending in a top-level domain of two or more letters; `budi@contoh` has no domain to reach.
+EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+                   r"(?:[A-Za-z]{2,63}|xn--[A-Za-z0-9-]{1,59})$")
 PHONE = re.compile(r"^(\+62|62|0)8[0-9]{7,12}$")
 CONTACT_DOMAIN = "kontak.invalid"  # placeholder addresses of phone-only complainants: never deliverable
 # API field -> application form field of the pengaduan model
@@ -42,7 +45,9 @@ def normalize_contact(contact: str) -> tuple[str, str]:
     """("email", address) or ("phone", 08...) for a contact, or 422."""
     value = (contact or "").strip()
     if "@" in value:
-        if not EMAIL.match(value) or len(value) > 254:
+        local = value.rpartition("@")[0]
+        if (not EMAIL.match(value) or len(value) > 254 or len(local) > 64 or local.startswith(".")
+                or local.endswith(".") or ".." in local):
             raise ValidationFailed(fields={"contact": ["Alamat email tidak valid."]})
         return "email", value.lower()
     digits = re.sub(r"[\s().-]", "", value)
@@ -78,10 +83,13 @@ def anonymous_complainant() -> User:
 
 
 def _new_ticket() -> str:
+    """A random, unguessable ticket; it is also the complaint case's registration (tracking) number."""
     while True:
         code = "".join(secrets.choice(TICKET_ALPHABET) for _ in range(8))
         ticket = f"ADU-{code[:4]}-{code[4:]}"
-        if db.session.scalar(select(Complaint.id).where(Complaint.ticket == ticket)) is None:
+        taken = (db.session.scalar(select(Complaint.id).where(Complaint.ticket == ticket)) is not None
+                 or db.session.scalar(select(Case.id).where(Case.registration_number == ticket)) is not None)
+        if not taken:
             return ticket
 
 
@@ -110,7 +118,7 @@ def file_complaint(*, name: str, contact: str, subject: str, body: str, registra
                               created_at=clock.now())
         db.session.add(complaint)
         db.session.flush()
-        cases.submit(case=case, actor=filer)
+        cases.submit(case=case, actor=filer, registration_number=complaint.ticket)  # one number to follow
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message, fields=_api_fields(exc.fields)) from exc
     complaint.due_at = case.due_at
@@ -136,6 +144,33 @@ def get_by_ticket(ticket: str) -> Complaint:
 def get_by_case(case_id: int) -> Complaint | None:
     """The complaint a case belongs to, if any."""
     return db.session.scalar(select(Complaint).where(Complaint.case_id == case_id))
+
+
+def by_case_ids(case_ids: list[int]) -> dict[int, Complaint]:
+    """The complaints among these cases, by case id (one query)."""
+    if not case_ids:
+        return {}
+    return {c.case_id: c for c in db.session.scalars(select(Complaint).where(Complaint.case_id.in_(case_ids)))}
+
+
+def in_complaint_states(tracked: dict) -> dict:
+    """A public tracking view (cases.track) restated in complaint states when the number is a complaint's.
+
+    The number is the ticket (the complaint case's registration number) or, for complaints filed
+    before tickets became registration numbers, their case's sequential number; such an older
+    number answers with the status only and never leads to the ticket, whose page shows the subject.
+    Other cases pass unchanged, without a query.
+    """
+    if tracked.get("service") != SERVICE_KEY:
+        return tracked
+    complaint = db.session.scalar(select(Complaint).join(Case, Case.id == Complaint.case_id)
+                                  .where(Case.registration_number == tracked["registration_number"]))
+    if complaint is None:
+        return tracked
+    return {**tracked, "status": complaint.status,
+            "status_label": STATUS_LABELS.get(complaint.status, complaint.status), "current_step": None,
+            "submitted_at": clock.iso(complaint.created_at), "estimated_completion": clock.iso(complaint.due_at),
+            "ticket": complaint.ticket if complaint.ticket == tracked["registration_number"] else None}
 
 
 def list_public(*, page: int = 1, per_page: int = 20) -> tuple[list[Complaint], int]:
@@ -233,7 +268,10 @@ def _notify_answer(complaint: Complaint) -> None:
     if user is not None:
         channels = ("in_app", "email") if not user.email.endswith("@" + CONTACT_DOMAIN) else ("in_app", "sms")
     else:  # anonymous: straight to the contact on the complaint, never to an account that owns it
-        kind, value = normalize_contact(complaint.contact)
+        try:
+            kind, value = normalize_contact(complaint.contact)
+        except ValidationFailed:  # filed before the contact check was strict: try it as written
+            kind, value = ("email" if "@" in complaint.contact else "phone"), complaint.contact.strip()
         user = _Contact(name=complaint.name, email=value if kind == "email" else "",
                         phone=value if kind == "phone" else None)
         channels = ("email",) if kind == "email" else ("sms",)

@@ -48,7 +48,16 @@ def _view(task, now: datetime, cal, flagged: bool) -> dict:
     late = cal.working_days_between(task.due_at, now)
     holder = task.assignee.name if task.assignee is not None else f"kelompok {task.group_key}"
     return {"task_id": task.id, "case_id": task.case_id, "registration_number": task.case.registration_number,
-            "service": task.case.service_key, "step": task.name, "bpmn_id": task.bpmn_id, "group": task.group_key,
+            "service": task.case.service_key, "service_name": task.case.service.name, "step": task.name,
+            "bpmn_id": task.bpmn_id, "group": task.group_key,
             "holder": holder, "assignee_id": task.assignee_id, "created_at": app_clock.iso(task.created_at),
             "due_at": app_clock.iso(task.due_at), "status": "overdue" if task.due_at < now else "at_risk",
             "late_working_days": round(late, 2), "escalation_level": task.escalation_level, "flagged": flagged}
+
+
+def assignable(items: list[dict]) -> dict[str, list]:
+    """Active members of each office group in the list, by group key: whom a task may be given to."""
+    from app.notifications import service as notifications
+
+    groups = sorted({item["group"] for item in items if item["group"] and item["group"] != "pemohon"})
+    return {key: sorted(notifications.group_members(key), key=lambda user: user.name) for key in groups}

@@ -22,6 +22,7 @@ from app.engine import properties as P
 from app.extensions import db
 
 from . import digest, escalation, ledger
+from .escalation import Rung
 from .models import CaseClock, TaskEscalation
 
 log = logging.getLogger(__name__)
@@ -107,13 +108,22 @@ def apply_rungs(task_id: str, now: datetime, *, staff: dict | None = None) -> in
         task.next_check_at = None
         return 0
     due = escalation.due_rungs(task, now)
-    level = task.escalation_level
     if not due:
         task.next_check_at = escalation.next_check(task)
         return 0
-    new_level = due[-1][0]
     _, reassign = escalation.ladder_for(task)
-    staff = {} if staff is None else staff
+    return len(due) if _apply(task, due, now, staff={} if staff is None else staff, reassign=reassign) else 0
+
+
+def _apply(task, due: list, now: datetime, *, staff: dict, reassign: bool, actor=None) -> bool:
+    """Apply the rungs `due` to a task once (a conditional UPDATE on its level); False when beaten to it.
+
+    `actor` is the supervisor who escalated by hand (None: the sweep); the events then name them,
+    and the escalate rung records the share of the SLA reached now, not the rung's percentage.
+    """
+    from app.inbox.models import OPEN_STATES, Task
+
+    level, new_level = task.escalation_level, due[-1][0]
     holders = _holders(task, staff)
     values = {"escalation_level": new_level, "next_check_at": escalation.next_check(task, new_level),
               "version": Task.version + 1}
@@ -125,22 +135,70 @@ def apply_rungs(task_id: str, now: datetime, *, staff: dict | None = None) -> in
         update(Task).where(Task.id == task.id, Task.escalation_level == level, Task.state.in_(OPEN_STATES))
         .values(**values).execution_options(synchronize_session=False))
     if result.rowcount != 1:
-        return 0  # another scheduler applied it first
+        return False  # another scheduler (or supervisor) applied it first
     case = task.case
+    late = _late_days(task, now)
     for index, rung in due:
+        manual = actor is not None and rung.action == "escalate"
+        if manual:
+            rung = Rung(_percent_used(task, now), rung.action)
         db.session.add(TaskEscalation(task_id=task.id, case_id=case.id, level=index, action=rung.action,
                                       percent=rung.percent, at=now))
-        late = _late_days(task, now)
-        events.record(case, escalation.EVENT_KINDS[rung.action], actor_id=None, step=task.name, bpmn_id=task.bpmn_id,
-                      note=_note(rung, late, released), data={"task_id": task.id, "level": index,
-                                                              "percent": rung.percent, "due_at": app_clock.iso(
-                                                                  task.due_at), "released": released})
+        note = _note(rung, late, released)
+        events.record(case, escalation.EVENT_KINDS[rung.action], actor_id=actor.id if actor is not None else None,
+                      step=task.name, bpmn_id=task.bpmn_id,
+                      note=f"Dieskalasi oleh {actor.name}. {note}" if manual else note,
+                      data={"task_id": task.id, "level": index, "percent": rung.percent,
+                            "due_at": app_clock.iso(task.due_at), "released": released, "manual": manual})
         superseded = rung.action == "reminder" and index != new_level
         if not superseded:
-            _notify(task, case, index, rung, holders, late=late, released=released, staff=staff)
+            _notify(task, case, index, rung, holders, late=late, released=released, staff=staff,
+                    escalated_by=actor.name if manual else None)
     db.session.flush()  # (task, level) is unique: a duplicate rung fails here and rolls back
     db.session.expire(task)
-    return len(due)
+    return True
+
+
+def escalate_task(*, task_id: str, actor, now: datetime | None = None) -> int:
+    """A supervisor escalates an overdue task at once: its ladder's escalate rung, as the sweep applies it.
+
+    Rungs below it that are already due are applied with it; the level reached is returned. Refused
+    (409) for a closed, not yet overdue or already escalated task, or a ladder without an escalate rung.
+    """
+    from app.common.errors import Conflict, Forbidden, NotFound
+    from app.inbox.models import OPEN_STATES, Task
+
+    if not actor.has_role("supervisor", "admin"):
+        raise Forbidden("Hanya supervisor yang dapat mengeskalasi tugas.")
+    now = now or app_clock.now()
+    task = db.session.get(Task, task_id, populate_existing=True, options=_rung_options())
+    if task is None:
+        raise NotFound("Tugas tidak ditemukan.")
+    if task.state not in OPEN_STATES:
+        raise Conflict("Tugas ini sudah selesai.")
+    if task.group_key == "pemohon":
+        raise Conflict("Langkah ini menunggu pemohon; tidak dapat dieskalasi.")
+    if task.due_at is None or task.due_at >= now:
+        raise Conflict("Tugas ini belum melewati batas waktu; alihkan tugasnya bila perlu.")
+    rungs, reassign = escalation.ladder_for(task)
+    top = next(((index, rung) for index, rung in enumerate(rungs, start=1) if rung.action == "escalate"), None)
+    if top is None:
+        raise Conflict("Tangga eskalasi langkah ini tidak memiliki tahap eskalasi.")
+    if task.escalation_level >= top[0]:
+        raise Conflict("Tugas ini sudah dieskalasi.")
+    due = [(index, rung) for index, rung in escalation.due_rungs(task, now) if index < top[0]] + [top]
+    if not _apply(task, due, now, staff={}, reassign=reassign, actor=actor):
+        raise Conflict("Tugas ini baru saja berubah. Muat ulang halaman lalu coba lagi.")
+    return top[0]
+
+
+def _percent_used(task, now: datetime) -> int:
+    """How much of the task's SLA window has passed by `now`, in percent of working time."""
+    from .service import calendar
+
+    cal = calendar()
+    window = cal.working_seconds_between(task.created_at, task.due_at)
+    return round(cal.working_seconds_between(task.created_at, now) / window * 100) if window > 0 else 100
 
 
 def _late_days(task, now: datetime) -> float:
@@ -174,7 +232,8 @@ def _holders(task, staff: dict) -> list:
     return _staff(staff, "group", task.group_key)
 
 
-def _notify(task, case, level: int, rung, holders: list, *, late: float, released: bool, staff: dict) -> None:
+def _notify(task, case, level: int, rung, holders: list, *, late: float, released: bool, staff: dict,
+            escalated_by: str | None = None) -> None:
     from app.notifications import service as notifications
 
     if rung.action == "reminder":
@@ -184,7 +243,8 @@ def _notify(task, case, level: int, rung, holders: list, *, late: float, release
     else:
         recipients, template = _staff(staff, "group", "kabid"), "task_escalated"
     context = {"percent": rung.percent, "late_days": max(late, 0), "due_at": app_clock.to_local(task.due_at),
-               "released": released, "holder_names": ", ".join(h.name for h in holders) or task.group_key}
+               "released": released, "holder_names": ", ".join(h.name for h in holders) or task.group_key,
+               "escalated_by": escalated_by}
     for user in recipients:
         notifications.notify_staff(user, template, case=case, task=task, context=context,
                                    dedupe_key=f"sla:{task.id}:{level}:{user.id}")

@@ -10,13 +10,16 @@ from app.common import clock as app_clock
 from app.common.errors import AppError
 from app.common.pages import page_for
 from app.extensions import db
+from app.inbox.pages import back, perform
 
 from . import breaches, holidays
+from .jobs import escalate_task
 from .models import HOLIDAY_KINDS
 from .service import forget_calendar
 
 bp = Blueprint("sla_pages", __name__)
 WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+BREACH_TABS = {"all": "Semua", "overdue": "Terlambat", "at_risk": "Berisiko terlambat"}
 
 
 
@@ -87,9 +90,19 @@ def calendar_remove(day: str):
 def breaches_page():
     """Overdue and at-risk tasks for supervisors."""
     status = request.args.get("status", "all")
-    if status not in ("overdue", "at_risk", "all"):
+    if status not in BREACH_TABS:
         status = "all"
     page = max(request.args.get("page", 1, type=int), 1)
     items, total = breaches.list_breaches(current_user, status=status, service=request.args.get("layanan") or None,
                                           group=request.args.get("kelompok") or None, page=page, per_page=50)
-    return render_template("sla/breaches.html", items=items, total=total, status=status, page=page)
+    return render_template("sla/breaches.html", items=items, total=total, status=status, page=page,
+                           assignable=breaches.assignable(items), statuses=BREACH_TABS)
+
+
+@bp.post("/sla/pelanggaran/<task_id>/eskalasi")
+@page_for("supervisor", "admin")
+def escalate(task_id: str):
+    """Escalate an overdue task now (the head of division is told), then back to the list."""
+    perform(lambda: escalate_task(task_id=task_id[:64], actor=current_user._get_current_object()),
+            success="Tugas dieskalasi; Kepala Bidang diberi tahu.")
+    return back("sla_pages.breaches_page")

@@ -70,7 +70,7 @@ def test_login_never_redirects_off_site(client):
         response = client.post(f"/masuk?next={target}", data={"csrf_token": token, "email": "pemohon@demo.local",
                                                               "password": "Demo#2026"})
         assert response.status_code == 302
-        assert response.headers["Location"] == "/", target
+        assert response.headers["Location"] == "/permohonan", target  # the applicant's landing page
         client.post("/keluar", data={"csrf_token": csrf_token(client, "/")})
 
 
