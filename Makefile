@@ -71,8 +71,10 @@ browser:
 	    echo "WARNING: could not install chromium: the browser tests will be skipped"; \
 	  else echo "WARNING: chromium is not installed and this is not root: the browser tests will be skipped"; fi; }
 
+# The suite runs on every core (pytest-xdist); each worker has its own SQLite files and PostgreSQL database.
+TEST_WORKERS ?= auto
 test: install assets translations browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Fault injection (docs/DEPLOY.md): kill -9 of web and scheduler processes, and a PostgreSQL restart
 # (tests marked `faults`, skipped by `make test` because they restart the shared local server).

@@ -304,3 +304,18 @@ def postgres_app(postgres_url, tmp_path):
         db.session.remove()
         db.engine.dispose()
     _truncate_all(postgres_url)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, at the end of the run, that browser tests were skipped for want of Chromium.
+
+    Read from the skip reports, so it works with xdist too (the controller collects no test module).
+    """
+    skipped = [r for r in terminalreporter.stats.get("skipped", [])
+               if "Chromium not installed" in str(getattr(r, "longrepr", ""))]
+    if skipped:
+        terminalreporter.section("BROWSER TESTS DID NOT RUN", sep="!", red=True, bold=True)
+        terminalreporter.write_line(
+            f"/usr/bin/chromium is missing, so {len(skipped)} browser tests were skipped. "
+            "Install Debian's chromium (`apt-get install -y chromium`, or run `make test` as root).",
+            red=True, bold=True)

@@ -46,6 +46,7 @@ class HistorySchema(Schema):
     at = fields.String()
     actor = fields.String()
     kind = fields.String()
+    label = fields.String(metadata={"description": "the kind's name in the caller's language"})
     step = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
 

@@ -207,8 +207,12 @@ def missing_requirements(case: Case) -> list[dict]:
     return [r for r in catalog.requirements_of(model) if r.get("required", True) and r["key"] not in have]
 
 
-def submit(*, case: Case, actor: User) -> Case:
-    """Check completeness, give a registration number, and start the process."""
+def submit(*, case: Case, actor: User, registration_number: str | None = None) -> Case:
+    """Check completeness, give a registration number, and start the process.
+
+    `registration_number` is given by a domain that numbers its own cases (a complaint's ticket is its
+    tracking number); otherwise the service's next number is taken.
+    """
     if case.status != "draft":
         raise Conflict("Permohonan ini sudah diajukan.")
     model = catalog.model_for_version(case.process_version)
@@ -220,8 +224,10 @@ def submit(*, case: Case, actor: User) -> Case:
     service: Service = case.service
     now = clock.now()
     year = now.astimezone(clock.JAKARTA).year
-    sequence = next_value(f"registration:{service.key}:{year}")
-    case.registration_number = f"{service.registration_prefix}-{year}-{sequence:06d}"
+    if registration_number is None:
+        sequence = next_value(f"registration:{service.key}:{year}")
+        registration_number = f"{service.registration_prefix}-{year}-{sequence:06d}"
+    case.registration_number = registration_number
     case.submitted_at = now
     from app.sla import service as sla
 
@@ -311,18 +317,35 @@ def history(case: Case, *, for_applicant: bool) -> list[dict]:
     rows = db.session.scalars(
         select(CaseEvent).options(joinedload(CaseEvent.actor).options(lazyload(User.role_rows), lazyload(User.groups)))
         .where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
+    from flask_babel import gettext
+
+    from app.accounts.models import Group
+
+    groups = dict(db.session.execute(select(Group.key, Group.name)).all())
+    requirement_labels = {r.get("key"): r.get("label") for r in (case.service.requirements or [])
+                          if isinstance(r, dict) and r.get("label")}
     items = []
     for ev in rows:
         if ev.actor is None:
-            actor = "sistem"
+            actor = gettext("sistem")
         elif for_applicant and ev.actor_id != case.applicant_id:
-            actor = ev.actor_role or "petugas"
+            actor = groups.get(ev.actor_role) or gettext("petugas")
         else:
             actor = ev.actor.name
         hidden = for_applicant and ev.kind in STAFF_ONLY_NOTES  # officers' names and internal errors
-        items.append({"at": clock.iso(ev.at), "actor": actor, "kind": ev.kind, "step": ev.step,
-                      "note": None if hidden else ev.note})
+        items.append({"at": clock.iso(ev.at), "actor": actor, "kind": ev.kind, "label": events.label(ev.kind),
+                      "step": ev.step, "note": None if hidden else _readable_note(ev, requirement_labels)})
     return items
+
+
+def _readable_note(event: CaseEvent, requirement_labels: dict[str, str]) -> str | None:
+    """An event's note for people: a document event names its requirement by its label, not its key."""
+    requirement = (event.data or {}).get("requirement") if isinstance(event.data, dict) else None
+    if event.note and isinstance(requirement, str) and event.note.startswith(f"{requirement}: "):
+        label = requirement_labels.get(requirement)
+        if label:
+            return f"{label}: {event.note[len(requirement) + 2:]}"
+    return event.note
 
 
 def sla_summary(case: Case) -> dict:

@@ -128,8 +128,10 @@ def render(data: dict, *, month: str, office: Office) -> bytes:
     story += [Spacer(1, 4 * mm), KeepTogether([_volume_chart(data["services"])]), Spacer(1, 3 * mm),
               KeepTogether([_lead_chart(data["services"])])]
     story.append(paragraph("C. Langkah yang melewati batas waktu", st["heading"]))
+    service_names = {s["service"]: s["name"] for s in data["services"]}  # people read names, never keys
     step_rows = [["Langkah", "Layanan", "Jumlah"]] + [
-        [b["name"], b["service"], f.integer(b["count"])] for b in data["breaches_by_step"][:15]]
+        [b["name"], service_names.get(b["service"], b["service"]), f.integer(b["count"])]
+        for b in data["breaches_by_step"][:15]]
     if len(step_rows) == 1:
         step_rows.append(["Tidak ada langkah yang terlambat.", "", ""])
     story.append(_table(step_rows, [WIDTH * 0.55, WIDTH * 0.3, WIDTH * 0.15], cell_style=cell))

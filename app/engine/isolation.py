@@ -380,7 +380,7 @@ def execute(script: str, context: dict, external: dict, *, helpers: dict[str, Ca
 
 
 def render(template: str, context: dict, *, limits: Limits, workers: int | None = None) -> str:
-    """A Jinja template rendered (sandboxed, autoescaped) in a worker."""
+    """A Jinja template rendered (sandboxed) to plain text in a worker; whoever shows it escapes it."""
     value = pool(workers).run({"op": "render", "src": template, "ctx": context}, limits=limits).get("ok")
     if not isinstance(value, str):
         raise sandbox.ResourceLimit("hasil templat ditolak")

@@ -295,7 +295,7 @@ class HumanTask:
     name: str
     lane: str | None
     properties: dict[str, str]
-    instructions: str | None
+    instructions_template: str | None  # rendered only when shown: `WorkflowRun.instructions`
     data: dict[str, Any]
 
 
@@ -318,7 +318,9 @@ class StepLog:
     reached_ends: list[str] = field(default_factory=list)
 
 
-_jinja = SandboxedEnvironment(autoescape=True)
+# Instructions render to plain text (the page escapes it): an analyst's markup is never HTML.
+_jinja = SandboxedEnvironment(autoescape=False)
+MAX_INSTRUCTIONS_CHARS = 4000
 
 
 @functools.lru_cache(maxsize=512)
@@ -453,11 +455,61 @@ class WorkflowRun:
                 id=str(task.id), bpmn_id=task.task_spec.bpmn_id, process_id=task.workflow.spec.name,
                 name=task.task_spec.bpmn_name or task.task_spec.bpmn_id,
                 lane=task.task_spec.lane, properties=props,
-                instructions=self._render_instructions(element.instructions if element else None, task.data,
-                                                       limits=self.engine.limits),
+                instructions_template=element.instructions if element else None,
                 data=task.data,
             ))
         return tasks
+
+    def instructions(self, task_id: str, *, moment_text: Callable[[datetime], str] | None = None) -> str | None:
+        """A ready task's instructions (`instructionsForEndUser`) rendered with its data, for showing it.
+
+        Besides the task data the template sees `deadline`: the moment of the earliest timer on the task's
+        boundary (e.g. the revision's 14 days), written by `moment_text` (ISO 8601 without it), when it has
+        one. Rendered in the worker pool under the model limits, cut at MAX_INSTRUCTIONS_CHARS; raw text
+        when rendering fails.
+        """
+        try:
+            task = self.wf.get_task_from_id(UUID(task_id))
+        except Exception:  # noqa: BLE001 - an unknown or finished task has nothing to show
+            return None
+        if task is None or task.state != TaskState.READY:
+            return None
+        element = self._element(task)
+        template = element.instructions if element else None
+        if not template:
+            return None
+        data = dict(task.data)
+        deadline = self._boundary_deadline(task)
+        if deadline is not None:
+            data["deadline"] = moment_text(deadline) if moment_text else deadline.isoformat()
+        text = self._render_instructions(template, data, limits=self.engine.limits)
+        if text is not None and len(text) > MAX_INSTRUCTIONS_CHARS:
+            text = text[:MAX_INSTRUCTIONS_CHARS].rstrip() + "…"
+        return text
+
+    @staticmethod
+    def _boundary_deadline(task) -> datetime | None:
+        """The earliest due moment of the interrupting timers waiting on the task's boundary, if any.
+
+        A non-interrupting timer (a reminder) is not a deadline: the task goes on after it.
+        """
+        moments = []
+        for sibling in task.parent.children if task.parent is not None else []:
+            definition = getattr(sibling.task_spec, "event_definition", None)
+            if sibling is task or sibling.state != TaskState.WAITING:
+                continue
+            interrupting = getattr(sibling.task_spec, "cancel_activity", False)
+            if not isinstance(definition, TimerEventDefinition) or not interrupting:
+                continue
+            value = sibling._get_internal_data("event_value")
+            try:
+                if isinstance(value, str):
+                    moments.append(TimerEventDefinition.get_datetime(value))
+                elif isinstance(value, dict) and value.get("next"):
+                    moments.append(datetime.fromisoformat(value["next"]))
+            except ValueError:
+                continue
+        return min(moments) if moments else None
 
     @staticmethod
     def _render_instructions(template: str | None, data: dict, *, limits: isolation.Limits | None = None) -> str | None:

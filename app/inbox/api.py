@@ -66,7 +66,7 @@ def get_task(task_id: str):
     task = service.get_visible(user, task_id)
     view = task_view(task, for_applicant=not accounts.is_staff(user))
     view.update({"form": service.form_of(task), "data": service.prefill(task),
-                 "case": cases.describe(task.case, user)})
+                 "instructions": service.instructions_of(task), "case": cases.describe(task.case, user)})
     return view
 
 

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, request, url_for
 
+from app.cases import events
 from app.common import clock
 from app.common.errors import AppError
 from app.common.pages import page_for  # noqa: F401 - the guard of every officer page, imported from here
@@ -16,16 +17,7 @@ from app.common.urls import safe_next
 T = TypeVar("T")
 OFFICER_ROLES = ("officer", "supervisor", "admin")
 STAFF_ROLES = ("officer", "supervisor", "analyst", "admin")
-EVENT_LABELS = {
-    "created": "Draf dibuat", "assisted_intake": "Dientri petugas (jemput bola)", "submitted": "Diajukan",
-    "document_uploaded": "Berkas diunggah", "task_created": "Langkah dibuka", "task_claimed": "Tugas diambil",
-    "task_released": "Tugas dikembalikan ke kelompok", "task_assigned": "Tugas ditugaskan",
-    "task_delegated": "Tugas dialihkan ke pengganti", "task_completed": "Langkah diselesaikan",
-    "task_cancelled": "Langkah dibatalkan", "task_priority": "Prioritas diubah", "task_follow_up": "Tugas ditunda",
-    "timer_fired": "Batas waktu tercapai", "message_received": "Pesan diterima", "incident": "Gangguan teknis",
-    "incident_retry": "Langkah diulang", "finished": "Selesai", "withdrawn": "Dibatalkan pemohon",
-    "permit_issued": "Izin terbit", "incident_repaired": "Data diperbaiki analis",
-}
+EVENT_LABELS = events.LABELS  # translated per line by `cases.service.history` (`label`)
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember")
 

@@ -10,7 +10,7 @@ from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, defer, joinedload, lazyload, load_only
 
 from app.accounts.models import User
-from app.cases import events, workflow
+from app.cases import events, revisions, workflow
 from app.cases import service as cases
 from app.cases.models import Case
 from app.catalog import service as catalog
@@ -283,6 +283,13 @@ def prefill(task: Task) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in fields}
 
 
+def instructions_of(task: Task) -> str | None:
+    """The open task's instructions from its model, rendered now for showing (None when done or without any)."""
+    if task.state not in OPEN_STATES:
+        return None
+    return workflow.task_instructions(task.case, task.id)
+
+
 def ensure_can_complete(*, task: Task, actor: User) -> None:
     """Refuse a step the actor may not complete: other group (403), done or held by someone else (409)."""
     _require_group(task, actor)
@@ -303,6 +310,8 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
         model = catalog.model_for_version(case.process_version)
         errors.update(validate(catalog.application_form(model)["schema"], data["application"],
                                prefix="data.application"))
+    if task.group_key == APPLICANT_GROUP:
+        errors.update(revisions.unanswered(case, task, data))
     if errors:
         raise ValidationFailed(fields=errors)
     run = workflow.load_or_quarantine(case, actor_id=actor.id)

@@ -5,12 +5,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.cases import renewal
+from app.cases import renewal, revisions
 from app.cases import service as cases
 from app.common import clock
-from app.common.errors import AppError
+from app.common.errors import AppError, ValidationFailed
 from app.common.transaction import transactional
 from app.common.urls import safe_next
+from app.complaints import service as complaints
 from app.inbox import service as inbox
 from app.surveys import service as surveys
 from app.surveys.models import ELEMENTS
@@ -18,6 +19,7 @@ from app.surveys.models import ELEMENTS
 from . import service
 
 bp = Blueprint("portal", __name__)
+FINISHED = ("issued", "rejected", "withdrawn", "expired")  # cannot be withdrawn (cases.service.withdraw)
 SCALE = ((1, "Tidak baik"), (2, "Kurang baik"), (3, "Baik"), (4, "Sangat baik"))
 
 
@@ -33,19 +35,37 @@ def _own_case(case_id: int):
 def my_cases():
     """My applications with status in plain words and what to do now."""
     items, _total = cases.list_for(current_user, mine=True, per_page=100)
-    rows = [{"case": c, "label": cases.STATUS_LABELS.get(c.status, c.status),
-             "action": service.NEXT_ACTION.get(c.status), "sla": cases.sla_summary(c)} for c in items]
+    filed = complaints.by_case_ids([c.id for c in items])
+    rows = [_row(c, filed.get(c.id)) for c in items]
     return render_template("portal/my_cases.html", rows=rows, iso=clock.iso)
+
+
+def _row(case, complaint) -> dict:
+    """One card of my applications; a complaint is followed in its own states, on its ticket's page."""
+    if complaint is not None:
+        return {"case": case, "label": complaints.STATUS_LABELS.get(complaint.status, complaint.status),
+                "url": url_for("complaints.ticket_page", ticket=complaint.ticket), "action": None, "sla": None}
+    return {"case": case, "label": cases.STATUS_LABELS.get(case.status, case.status),
+            "url": url_for("portal.case_page", case_id=case.id), "action": service.NEXT_ACTION.get(case.status),
+            "sla": cases.sla_summary(case)}
 
 
 @bp.get("/permohonan/<int:case_id>")
 @login_required
 def case_page(case_id: int):
     """A case: timeline, who holds the file, what to do, documents, permit, survey."""
-    case = _own_case(case_id)
+    return _case_page(_own_case(case_id))
+
+
+def _case_page(case, *, revision_errors: dict | None = None, response_note: str = ""):
     view = cases.describe(case, current_user)
+    revising = case.status == "waiting_applicant"
+    task = service.open_applicant_task(case) if revising else None
     return render_template("portal/case.html", case=case, view=view, holders=service.holders(case),
-                           revision=cases.revision_request(case) if case.status == "waiting_applicant" else None,
+                           revision=cases.revision_request(case) if revising else None,
+                           instructions=inbox.instructions_of(task) if task is not None else None,
+                           replacements=revisions.pending_documents(case, task) if task is not None else {},
+                           revision_errors=revision_errors or {}, response_note=response_note,
                            action=service.NEXT_ACTION.get(case.status), can_survey=surveys.can_take(case),
                            can_renew=renewal.renewable(case),
                            requirements={r["key"]: r for r in case.service.requirements}, iso=clock.iso)
@@ -90,6 +110,9 @@ def send_revision(case_id: int):
         return redirect(url_for("portal.case_page", case_id=case.id))
     try:
         _complete(task, {"application": case.data, "response_note": note})
+    except ValidationFailed as exc:
+        # Shown on the case page, next to each document still to replace; what was typed stays in the form.
+        return _case_page(_own_case(case_id), revision_errors=exc.fields, response_note=note), 422
     except AppError as exc:
         flash(_("Perbaikan belum terkirim: %(reason)s", reason=exc.message))
         return redirect(url_for("portal.case_page", case_id=case.id))
@@ -102,11 +125,16 @@ def _complete(task, data):
     inbox.complete(task=task, actor=current_user, data=data)
 
 
-@bp.post("/permohonan/<int:case_id>/batal")
+@bp.route("/permohonan/<int:case_id>/batal", methods=["GET", "POST"])
 @login_required
 def withdraw(case_id: int):
-    """Withdraw before issuance."""
+    """Withdraw before issuance: the case page links here, this page asks once more, its form withdraws."""
     case = _own_case(case_id)
+    if request.method == "GET":
+        if case.status in FINISHED:
+            flash(_("Permohonan ini sudah selesai dan tidak dapat dibatalkan."))
+            return redirect(url_for("portal.case_page", case_id=case.id))
+        return render_template("portal/withdraw.html", case=case)
     try:
         _withdraw(case, request.form.get("reason"))
         flash(_("Permohonan dibatalkan."))

@@ -30,17 +30,7 @@ def live_server(app):
         server.server_close()
 
 
-_SKIPPED_FOR_NO_CHROMIUM: list[str] = []
-
-
-def pytest_terminal_summary(terminalreporter):
-    """Say loudly, at the end of the run, that the browser tests did not run."""
-    if _SKIPPED_FOR_NO_CHROMIUM:
-        terminalreporter.section("BROWSER TESTS DID NOT RUN", sep="!", red=True, bold=True)
-        terminalreporter.write_line(
-            f"{CHROMIUM} is missing, so {len(_SKIPPED_FOR_NO_CHROMIUM)} browser test modules were skipped. "
-            "Install Debian's chromium (`apt-get install -y chromium`, or run `make test` as root).",
-            red=True, bold=True)
+NO_CHROMIUM = "Chromium not installed: apt-get install -y chromium"  # tests/conftest.py reports these skips
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +41,7 @@ def browser(request):
     closed when the module is done: later tests may then run asyncio code or their own Playwright.
     """
     if not CHROMIUM.exists():
-        _SKIPPED_FOR_NO_CHROMIUM.append(request.module.__name__)
-        pytest.skip("Chromium not installed: apt-get install -y chromium")
+        pytest.skip(NO_CHROMIUM)
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

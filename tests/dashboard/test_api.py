@@ -127,6 +127,8 @@ def test_the_monthly_report_is_a_pdf_with_the_months_figures(api):
     assert "86,11" in text and "Baik" in text  # IKM
     assert "Rp 500.000" in text and "Rp 1.250.000" in text
     assert "Rekomendasi teknis Dinas Kesehatan" in text  # the late step
+    late = next(b for b in summary["breaches_by_step"] if b["name"].startswith("Rekomendasi teknis Dinas Kesehatan"))
+    assert late["service"] not in text  # services by their names, never their keys
     assert "Gambar 1" in text and "Gambar 2" in text
 
 
