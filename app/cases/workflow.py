@@ -77,14 +77,9 @@ def task_data(case: Case, task_id: str) -> dict:
 def task_instructions(case: Case, task_id: str) -> str | None:
     """An open task's instructions rendered for showing (plain text), its boundary deadline in office time."""
     run = load_or_quarantine(case, actor_id=None)
-    return run.instructions(task_id, moment_text=moment_text) if run is not None else None
+    from app.common.i18n import format_moment
 
-
-def moment_text(moment: datetime) -> str:
-    """A moment as people read it in the page's language, in office time: `16 Desember 2026 16.00`."""
-    from flask_babel import format_datetime
-
-    return format_datetime(moment, "d MMMM y HH.mm")
+    return run.instructions(task_id, moment_text=format_moment) if run is not None else None
 
 
 def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRun:

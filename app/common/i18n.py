@@ -7,8 +7,10 @@ language until the applicant asks otherwise.
 """
 from __future__ import annotations
 
+from datetime import date, datetime
+
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
-from flask_babel import Babel, get_locale, gettext
+from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
 
 from app.common.urls import safe_next
 
@@ -28,6 +30,39 @@ def N_(message: str) -> str:  # noqa: N802 - the conventional gettext marker nam
 def translate(message: str | None) -> str | None:
     """Translate a marked constant at display time; unknown text passes through unchanged."""
     return gettext(message) if message else message
+
+
+MOMENT_PATTERN = "d MMMM y HH.mm"  # 16 Desember 2026 16.00 / 16 December 2026 16.00
+DAY_PATTERN = "d MMMM y"
+NOTHING = "—"
+
+
+def _as_datetime(value) -> datetime | None:
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, datetime) else None
+
+
+def format_moment(value: datetime | str | None) -> str:
+    """A moment in office time (Asia/Jakarta) in the page's language: `16 Desember 2026 16.00`.
+
+    The one way pages write a deadline or an estimate, so every screen shows the same date and time.
+    ISO 8601 strings (API views) are read too; anything else is "—".
+    """
+    moment = _as_datetime(value)
+    return format_datetime(moment, MOMENT_PATTERN) if moment is not None else NOTHING
+
+
+def format_day(value: date | datetime | str | None) -> str:
+    """A date in the page's language (`16 Desember 2026`); a moment is read in office time."""
+    if isinstance(value, str):
+        value = _as_datetime(value) or (date.fromisoformat(value) if len(value) == 10 else None)
+    if isinstance(value, datetime):
+        return format_datetime(value, DAY_PATTERN)
+    return format_date(value, DAY_PATTERN) if isinstance(value, date) else NOTHING
 bp = Blueprint("i18n", __name__)
 
 
@@ -59,3 +94,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(_template_globals)
     app.add_template_filter(translate, "t")
+    app.add_template_filter(format_moment, "sp_datetime")
+    app.add_template_filter(format_day, "sp_date")

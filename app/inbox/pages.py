@@ -2,13 +2,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, request, url_for
 
 from app.cases import events
-from app.common import clock
 from app.common.errors import AppError
 from app.common.pages import page_for  # noqa: F401 - the guard of every officer page, imported from here
 from app.common.transaction import transactional
@@ -18,11 +16,6 @@ T = TypeVar("T")
 OFFICER_ROLES = ("officer", "supervisor", "admin")
 STAFF_ROLES = ("officer", "supervisor", "analyst", "admin")
 EVENT_LABELS = events.LABELS  # translated per line by `cases.service.history` (`label`)
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
-
-
-
 
 
 def message_of(exc: AppError) -> str:
@@ -49,23 +42,6 @@ def back(default_endpoint: str, **values: Any):
     return redirect(target or url_for(default_endpoint, **values))
 
 
-def local_datetime(moment: datetime | None) -> str:
-    """A moment in office time, e.g. 23 November 2026 09.00."""
-    if moment is None:
-        return "—"
-    local = moment.astimezone(clock.JAKARTA)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local:%H.%M}"
-
-
-def local_date(day: date | datetime | None) -> str:
-    """A date, e.g. 23 November 2026."""
-    if day is None:
-        return "—"
-    if isinstance(day, datetime):
-        day = day.astimezone(clock.JAKARTA).date()
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def working_days_text(days: float | None) -> str:
     """Working days left as a phrase: '2,5 hari kerja lagi', 'terlambat 1 hari kerja'."""
     if days is None:
@@ -76,8 +52,6 @@ def working_days_text(days: float | None) -> str:
 
 def register_filters(bp: Blueprint) -> None:
     """Template filters of the officer pages (prefixed so they do not clash with other rooms)."""
-    bp.add_app_template_filter(local_datetime, "sp_datetime")
-    bp.add_app_template_filter(local_date, "sp_date")
     bp.add_app_template_filter(working_days_text, "sp_working_days")
 
 

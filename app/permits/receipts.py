@@ -15,7 +15,7 @@ from app.cases.models import Case, Document
 from app.common.errors import Conflict
 from app.extensions import db
 
-from .layout import Office, build_pdf, mask_nik, paragraph, qr_code, styles, tanggal, tanggal_jam, text
+from .layout import Office, build_pdf, mask_nik, paragraph, qr_code, styles, tanggal_jam, text
 
 
 def get_for_receipt(user: User, case_id: int) -> Case:
@@ -63,7 +63,7 @@ def render_receipt(case: Case) -> bytes:
              ("NIK", text(mask_nik(nik))),
              ("Waktu pengajuan", text(tanggal_jam(case.submitted_at))),
              ("Standar waktu layanan", f"{case.service.sop_days} hari kerja"),
-             ("Perkiraan selesai", text(tanggal(case.estimated_completion)))]
+             ("Perkiraan selesai", text(tanggal_jam(case.estimated_completion)))]
     if case.entered_by is not None:
         facts.append(("Diajukan melalui petugas", text(case.entered_by.name)))
     fact_table = Table([[paragraph(label, st["label"]), paragraph(":", st["label"]), paragraph(value, st["body"])]
