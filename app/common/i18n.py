@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Blueprint, Flask, current_app, redirect, request, url_for
-from flask_babel import Babel, format_date, format_datetime, get_locale, gettext
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, gettext
 
 from app.common.urls import safe_next
 
@@ -56,6 +56,13 @@ def format_moment(value: datetime | str | None) -> str:
     return format_datetime(moment, MOMENT_PATTERN) if moment is not None else NOTHING
 
 
+def format_number(value, pattern: str = "#,##0.##") -> str:
+    """A number in the page's language: `1.250.000`, `3,4` in Indonesian; `1,250,000`, `3.4` in English."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return NOTHING if value is None else str(value)
+    return format_decimal(value, format=pattern)
+
+
 def format_day(value: date | datetime | str | None) -> str:
     """A date in the page's language (`16 Desember 2026`); a moment is read in office time."""
     if isinstance(value, str):
@@ -96,3 +103,4 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(translate, "t")
     app.add_template_filter(format_moment, "sp_datetime")
     app.add_template_filter(format_day, "sp_date")
+    app.add_template_filter(format_number, "sp_number")
