@@ -207,11 +207,13 @@ def missing_requirements(case: Case) -> list[dict]:
     return [r for r in catalog.requirements_of(model) if r.get("required", True) and r["key"] not in have]
 
 
-def submit(*, case: Case, actor: User, registration_number: str | None = None) -> Case:
-    """Check completeness, give a registration number, and start the process.
+def submit(*, case: Case, actor: User, registration_number: str | None = None,
+           notice: str = "case_submitted") -> Case:
+    """Check completeness, give a registration number, start the process, and tell the applicant (`notice`).
 
     `registration_number` is given by a domain that numbers its own cases (a complaint's ticket is its
-    tracking number); otherwise the service's next number is taken.
+    tracking number); otherwise the service's next number is taken. `notice` names the message template
+    (a complaint is acknowledged as a complaint, not as an application).
     """
     if case.status != "draft":
         raise Conflict("Permohonan ini sudah diajukan.")
@@ -243,7 +245,7 @@ def submit(*, case: Case, actor: User, registration_number: str | None = None) -
     workflow.start(case, initial, actor_id=actor.id)
     from app.notifications import service as notifications
 
-    notifications.notify_case(case, "case_submitted")
+    notifications.notify_case(case, notice)
     return case
 
 

@@ -118,7 +118,8 @@ def file_complaint(*, name: str, contact: str, subject: str, body: str, registra
                               created_at=clock.now())
         db.session.add(complaint)
         db.session.flush()
-        cases.submit(case=case, actor=filer, registration_number=complaint.ticket)  # one number to follow
+        cases.submit(case=case, actor=filer, registration_number=complaint.ticket,
+                     notice="complaint_received")  # one number to follow
     except ValidationFailed as exc:
         raise ValidationFailed(exc.message, fields=_api_fields(exc.fields)) from exc
     complaint.due_at = case.due_at

@@ -18,6 +18,7 @@ from .models import Notification
 
 SUBJECTS = {
     "case_submitted": "Permohonan {reg} telah diterima",
+    "complaint_received": "Pengaduan {reg} telah diterima",
     "action_required": "Permohonan {reg}: tindakan Anda diperlukan",
     "revision_reminder": "Pengingat: perbaikan berkas permohonan {reg}",
     "payment_reminder": "Pengingat: pembayaran retribusi permohonan {reg}",

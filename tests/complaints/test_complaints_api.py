@@ -33,6 +33,13 @@ def test_a_logged_in_applicant_files_under_their_own_account(client, ctx):
     assert _complaint(filed.get_json()["ticket"]).complainant_id == applicant.user["id"]
     mine = applicant.get("/api/v1/complaints").get_json()
     assert [c["ticket"] for c in mine["items"]] == [filed.get_json()["ticket"]]
+    from app.notifications.models import Notification
+
+    ticket = filed.get_json()["ticket"]
+    sent = db.session.scalars(db.select(Notification).where(Notification.case_id == _complaint(ticket).case_id))
+    acknowledged = [(n.template, n.subject) for n in sent]
+    assert acknowledged and all(t == "complaint_received" for t, _ in acknowledged), acknowledged
+    assert all(subject == f"Pengaduan {ticket} telah diterima" for _, subject in acknowledged)
 
 
 def test_invalid_contact_and_unknown_registration_number_are_field_errors(client):

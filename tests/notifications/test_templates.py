@@ -50,7 +50,7 @@ def test_case_templates_render_in_indonesian_for_a_real_case(ctx):
                "office": "DPMPTSP Kota Contoh", "local": clock.to_local}
     for name in ("case_submitted", "action_required", "revision_reminder", "payment_reminder", "case_issued",
                  "case_rejected", "case_expired", "case_withdrawn", "case_approved", "case_extended",
-                 "case_deemed_approved"):
+                 "case_deemed_approved", "complaint_received"):
         body = ctx.jinja_env.get_template(f"notifications/{name}.txt").render(**context)
         assert case.registration_number in body and "Yth." in body, name
 
