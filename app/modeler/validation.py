@@ -24,6 +24,7 @@ from app.engine import Bundle, Library, ModelError, parse_bundle
 from app.engine import properties as P
 from app.engine.sandbox import SandboxViolation, check
 from app.engine.specs import BPMN_NS, DMN_NAMESPACES, NS, parse_xml, read_properties
+from app.jsonforms.rules import rule_problems
 
 APPLICANT_LANE = "pemohon"
 FEE_KINDS = ("free", "fixed", "computed")
@@ -239,6 +240,9 @@ class _RuleChecker:
                     if not isinstance(schema, dict):
                         raise SchemaError("skema harus berupa objek JSON")
                     Draft202012Validator.check_schema(schema)
+                    broken = rule_problems(schema)  # x-rules the form validator would ignore
+                    if broken:
+                        message = f"{filename}: aturan x-rules tidak sah: " + "; ".join(broken[:3])
                 except json.JSONDecodeError as exc:
                     message = f"{filename}: JSON tidak sah: {exc.msg}"
                 except SchemaError as exc:

@@ -173,6 +173,17 @@ def test_validate_endpoint_reports_without_storing(analyst):
     assert _versions(analyst) == 1
 
 
+def test_a_malformed_form_rule_is_a_model_problem_not_a_silent_no_op(analyst):
+    """An x-rules entry the form validator cannot use (an unknown field) stops the version from being stored."""
+    import json
+
+    schema = json.loads(model_text("../forms/sip_apoteker.schema.json"))
+    schema["x-rules"] = [*schema.get("x-rules", []), {"field": "tanggal_tidak_ada", "before": "today"}]
+    saved = upload(analyst, "sip_apoteker", {"sip_apoteker.schema.json": json.dumps(schema)}, comment="aturan")
+    assert saved.status_code == 422, saved.get_json()
+    assert "x-rules" in json.dumps(saved.get_json()) and _versions(analyst) == 1
+
+
 def test_diff_lists_changed_elements_properties_and_forms(analyst):
     text = model_text("sip_apoteker.bpmn").replace('name="Tetapkan instansi teknis: Dinas Kesehatan"',
                                                    'name="Tetapkan Dinas Kesehatan"')
