@@ -281,6 +281,19 @@ def _make_serializer() -> BpmnWorkflowSerializer:
 _SERIALIZER = _make_serializer()
 
 
+def _timer_due(task) -> datetime | None:
+    """When a waiting timer task fires: its stored moment (a date or a cycle's next one), None when unreadable."""
+    value = task._get_internal_data("event_value")
+    try:
+        if isinstance(value, str):
+            return TimerEventDefinition.get_datetime(value)
+        if isinstance(value, dict) and value.get("next"):
+            return datetime.fromisoformat(value["next"])
+    except ValueError:
+        return None
+    return None
+
+
 # ---------------------------------------------------------------------------
 # What the rest of the application sees
 
@@ -501,14 +514,9 @@ class WorkflowRun:
             interrupting = getattr(sibling.task_spec, "cancel_activity", False)
             if not isinstance(definition, TimerEventDefinition) or not interrupting:
                 continue
-            value = sibling._get_internal_data("event_value")
-            try:
-                if isinstance(value, str):
-                    moments.append(TimerEventDefinition.get_datetime(value))
-                elif isinstance(value, dict) and value.get("next"):
-                    moments.append(datetime.fromisoformat(value["next"]))
-            except ValueError:
-                continue
+            due = _timer_due(sibling)
+            if due is not None:
+                moments.append(due)
         return min(moments) if moments else None
 
     @staticmethod
@@ -563,16 +571,7 @@ class WorkflowRun:
             definition = getattr(task.task_spec, "event_definition", None)
             if not isinstance(definition, TimerEventDefinition):
                 continue
-            value = task._get_internal_data("event_value")
-            due = None
-            if isinstance(value, str):
-                try:
-                    due = TimerEventDefinition.get_datetime(value)
-                except ValueError:
-                    due = None
-            elif isinstance(value, dict) and value.get("next"):
-                due = datetime.fromisoformat(value["next"])
-            timers.append(PendingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or "", due))
+            timers.append(PendingTimer(task.task_spec.bpmn_id, task.task_spec.bpmn_name or "", _timer_due(task)))
         return timers
 
     def next_timer_at(self) -> datetime | None:

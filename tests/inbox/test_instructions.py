@@ -7,6 +7,7 @@ from datetime import timedelta
 from app.engine.runtime import MAX_INSTRUCTIONS_CHARS, WorkflowRun
 from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
 from tests.modeler.conftest import deploy, model_text, upload
+from tests.portal.test_portal_pages import _flag_stra
 from tests.sla.flow import all_ok
 from tests.support.api import ApiClient
 from tests.support.pages import login
@@ -54,13 +55,7 @@ def test_saving_a_step_renders_no_instructions_showing_it_renders_one(client, mo
 
 
 def test_the_applicant_reads_the_revision_deadline_with_its_date(client, app):
-    applicant = ApiClient(client, "pemohon@demo.local")
-    loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
-    loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
-        "verification_outcome": "revision", "verification_note": "STRA belum dilegalisir.",
-        "document_verdicts": {"stra": {"verdict": "revise", "note": "Legalisir tidak tampak."}}}})
+    case = {"id": _flag_stra(client)}
     login(client, "pemohon@demo.local")
     page = client.get(f"/permohonan/{case['id']}").get_data(as_text=True)
     block = re.search(r'<div class="instructions"[^>]*>(.*?)</div>', page, re.S)

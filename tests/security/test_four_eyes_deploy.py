@@ -125,6 +125,17 @@ def test_the_shared_deploy_call_made_by_a_second_person_deploys(app, client):
     assert _model_events(app)[-1] == ("deployed", number, SECOND)
 
 
+def test_the_author_cannot_deploy_through_the_shared_call_either(app, client):
+    """The attack on the one-call path: the author waits for a colleague's request, then calls POST .../deploy."""
+    _second_analyst(app)
+    author = ApiClient(client, "analis@demo.local")
+    number = _new_version(author)
+    assert ApiClient(client, SECOND).post(f"{BASE}/{number}/deploy").status_code == 202
+    refused = author.post(f"{BASE}/{number}/deploy")
+    assert refused.status_code == 403 and _active(author) == 1
+    assert [e for e in _model_events(app) if e[0] == "deployed"] == []
+
+
 def test_a_rejection_needs_a_reason_closes_the_request_and_is_audited(app, client):
     """Rejected (with a reason) by an admin: nothing is activated and the request cannot be approved later."""
     analyst, admin = ApiClient(client, "analis@demo.local"), ApiClient(client, "admin@demo.local")
