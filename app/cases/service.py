@@ -96,7 +96,7 @@ def create_draft(*, actor: User, service_key: str, data: dict, applicant: User |
                 status="draft", data=data, created_at=clock.now())
     db.session.add(case)
     db.session.flush()
-    events.record(case, "created", actor_id=actor.id, note="draf dibuat")
+    events.record(case, "created", actor_id=actor.id)  # its label says it all
     return case
 
 

@@ -333,7 +333,8 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
                 case.data = data["application"]
             step_data["documents"] = cases.document_refs(case)
         events.record(case, "task_completed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                      actor_role=task.group_key, note=_summary(data), data={"task_id": task.id})
+                      actor_role=task.group_key, note=_summary(data, form_of(task)["schema"]),
+                      data={"task_id": task.id})
         try:
             workflow.act(case, lambda loaded: loaded.complete(task.id, step_data), actor_id=actor.id, run=run)
         except TaskNotReady as exc:
@@ -342,13 +343,23 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
     return case
 
 
-def _summary(data: dict) -> str | None:
+def _summary(data: dict, schema: dict | None = None) -> str | None:
+    """The history note of a completed step: its decision in the form's words (not its code), and its note."""
     for key in ("verification_outcome", "recommendation", "approval_decision", "signing_decision"):
         if key in data:
             note = data.get(key.replace("_outcome", "_note").replace("_decision", "_note")
                             if key != "recommendation" else "recommendation_note")
-            return f"{data[key]}" + (f": {note}" if note else "")
+            return f"{_choice_title(schema, key, data[key])}" + (f": {note}" if note else "")
     return data.get("response_note") or None
+
+
+def _choice_title(schema: dict | None, key: str, value: Any) -> Any:
+    """The title the form gives a choice (`oneOf` const/title), else the value itself."""
+    prop = ((schema or {}).get("properties") or {}).get(key) or {}
+    for option in prop.get("oneOf") or []:
+        if isinstance(option, dict) and option.get("const") == value and option.get("title"):
+            return option["title"]
+    return value
 
 
 def set_priority(*, task: Task, actor: User, priority: int) -> Task:

@@ -19,6 +19,14 @@ from .simulation import scenario_template
 bp = Blueprint("modeler", __name__, url_prefix="/analis")
 
 
+def catalog_names() -> dict[str, str]:
+    """Service names by key, for lists that hold only keys (one query)."""
+    from app.catalog.models import Service
+    from app.extensions import db
+
+    return dict(db.session.execute(db.select(Service.key, Service.name)).all())
+
+
 def analyst_page(view):
     """Pages for analysts and admins: log in first, others get 403."""
 
@@ -37,7 +45,8 @@ def analyst_page(view):
 def models():
     """Every service model: active version, versions, last change, running cases, incidents."""
     return render_template("modeler/list.html", rows=service.list_models(), iso=clock.iso,
-                           incident_total=incidents.count(), waiting=deploys.pending())
+                           incident_total=incidents.count(), waiting=deploys.pending(),
+                           service_names=catalog_names())
 
 
 @bp.get("/model/<key>")
@@ -68,6 +77,7 @@ def versions(key: str):
     return render_template("modeler/versions.html", key=key, rows=rows, active=_active_number(key),
                            running=service.running_counts(key), history=service.history(key),
                            authors={v.id: service.author_name(v) for v in rows}, waiting=waiting,
+                           service_names=catalog_names(),
                            name=service.service_name(rows[0]), iso=clock.iso)
 
 

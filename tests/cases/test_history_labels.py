@@ -52,3 +52,15 @@ def test_the_officer_sees_the_agency_names_the_applicant_sees_the_group_name(cli
     history = applicant.get(f"/api/v1/cases/{case['id']}").get_json()["history"]
     claimed = [h for h in history if h["kind"] == "task_claimed"]
     assert claimed and all(h["actor"] != "verifikator" for h in claimed), claimed
+
+
+def test_a_completed_steps_decision_reads_as_the_forms_words(client):
+    """The verifier chose "revision": the applicant's history says what the form calls it, not the code."""
+    from tests.portal.test_portal_pages import _flag_stra
+
+    case_id = _flag_stra(client)
+    history = ApiClient(client, "pemohon@demo.local").get(f"/api/v1/cases/{case_id}").get_json()["history"]
+    [completed] = [h for h in history if h["kind"] == "task_completed"]
+    assert completed["note"] == "Perlu perbaikan oleh pemohon: STRA belum dilegalisir.", completed
+    created = next(h for h in history if h["kind"] == "created")
+    assert created["note"] is None  # "Draf dibuat" is the label; the note repeated it in Indonesian
