@@ -4,14 +4,15 @@ The library calls ``datetime.now(timezone.utc)`` inside its timer module (see
 docs/ENGINE.md). We swap that module's ``datetime`` for a subclass whose ``now`` asks
 `app.common.clock.now`, so a scheduler tick "as of" a given moment fires exactly the
 timers due by then, in every thread independently (the override is a context variable).
+The swap itself is `internals.use_timer_clock`.
 """
 from __future__ import annotations
 
 from datetime import datetime
 
-from SpiffWorkflow.bpmn.specs.event_definitions import timer as _timer_module
-
 from app.common import clock
+
+from . import internals
 
 
 class EngineDatetime(datetime):
@@ -25,5 +26,4 @@ class EngineDatetime(datetime):
 
 def install() -> None:
     """Patch the timer module once (idempotent)."""
-    if _timer_module.datetime is not EngineDatetime:
-        _timer_module.datetime = EngineDatetime
+    internals.use_timer_clock(EngineDatetime)

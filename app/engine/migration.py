@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from SpiffWorkflow.bpmn.util.diff import diff_workflow, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
-from .runtime import _SERIALIZER, WorkflowRun
+from . import serialization
+from .runtime import WorkflowRun
 from .specs import ParsedModel
 
 PREDICTED = TaskState.MAYBE | TaskState.LIKELY | TaskState.FUTURE
@@ -28,7 +29,7 @@ class MigrationCheck:
 
 
 def _diffs(run: WorkflowRun, new_model: ParsedModel):
-    return diff_workflow(_SERIALIZER.registry, run.wf, new_model.spec, new_model.subprocess_specs)
+    return diff_workflow(serialization.registry(), run.wf, new_model.spec, new_model.subprocess_specs)
 
 
 def check_migration(run: WorkflowRun, new_model: ParsedModel) -> MigrationCheck:

@@ -20,6 +20,7 @@ PERMIT_VALIDITY_YEARS = "permitValidityYears"
 SHARED = "shared"                             # true: a call activity, not a service of its own
 SERVICE_STANDARD_FILE = "serviceStandardFile"  # JSON service standard: product, procedure, legal basis (forms/)
 CATALOG_VISIBLE = "catalogVisible"            # false: offered, but not listed in the applicants' catalog
+TRANSLATIONS_FILE = "translations"            # forms/ file {"x-translations": {"en": {...}}} of the BPMN's texts
 
 # element level
 FORM_SCHEMA = "formJsonSchemaFilename"
@@ -36,7 +37,7 @@ ESCALATION_REASSIGN = "escalationReassign"    # true: the escalate rung gives a 
 LAPSE_ACTION = "lapseAction"                  # process: flag (default) | auto_approve (fiktif positif)
 
 PROCESS_FORM_PROPERTIES = (APPLICATION_FORM_SCHEMA, APPLICATION_FORM_UI_SCHEMA, REQUIREMENTS_FILE,
-                           SERVICE_STANDARD_FILE)
+                           SERVICE_STANDARD_FILE, TRANSLATIONS_FILE)
 ELEMENT_FORM_PROPERTIES = (FORM_SCHEMA, FORM_UI_SCHEMA)
 
 CASE_STATUSES = ("draft", "submitted", "in_review", "waiting_applicant", "waiting_agency",

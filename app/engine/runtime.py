@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import functools
-import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -19,30 +18,16 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
-from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
-from SpiffWorkflow.bpmn.serializer.default.workflow import (
-    BpmnEventConverter,
-    BpmnSubWorkflowConverter,
-    BpmnWorkflowConverter,
-    TaskConverter,
-    WorkflowConverter,
-)
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
-from SpiffWorkflow.bpmn.util.subworkflow import BpmnSubWorkflow
-from SpiffWorkflow.spiff.serializer.config import SPIFF_CONFIG
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition
-from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
-from . import clock_patch, isolation, plain_data, sandbox
+from . import clock_patch, internals, isolation, plain_data, sandbox, serialization
 from . import properties as P
 from .specs import ParsedModel
 
 clock_patch.install()
-
-SERIALIZER_VERSION = "satupintu-1"
 
 
 class EngineIncident(Exception):
@@ -176,122 +161,9 @@ class SandboxScriptEngine(PythonScriptEngine):
         return line, lines[line - 1] if 0 < line <= len(lines) else ""
 
 
-# ---------------------------------------------------------------------------
-# Serialization: the workflow state only; the spec is named by the case's version
-
-
-class _PlainData:
-    """Mixin for converters of data-bearing objects: data is plain JSON (`plain_data`), never a class tag."""
-
-    def _encode(self, value):
-        return plain_data.encode(value, self.registry.convert)
-
-    def _decode(self, value, where: str, allowed: frozenset[str] = plain_data.NO_VALUE_TYPES):
-        return plain_data.decode(value, self.registry.restore, allowed=allowed, path=where)
-
-
-class PlainDataTaskConverter(_PlainData, TaskConverter):
-    """A task with its data, data delta and internal data (message payloads, loop items) as plain JSON."""
-
-    def to_dict(self, task):
-        dct = super().to_dict(task)
-        dct["internal_data"] = self._encode(task.internal_data)
-        if task.parent is None:
-            dct["data"] = self._encode(task.data)
-        else:
-            delta = dct["delta"]
-            dct["delta"] = {"updates": self._encode(delta["updates"]),
-                            "deletions": [plain_data.escape_key(k) for k in delta["deletions"]]}
-        return dct
-
-    def from_dict(self, dct, workflow):
-        task = super().from_dict({**dct, "internal_data": {}, "data": {}, "delta": {}}, workflow)
-        where = task.task_spec.name
-        task.internal_data = self._decode(dct["internal_data"], f"{where}.internal_data", plain_data.ENGINE_VALUE_TYPES)
-        delta = dct.get("delta")
-        if delta and task.parent is not None:
-            data = DeepMerge.merge({}, task.parent.data)
-            data.update(self._decode(delta.get("updates", {}), f"{where}.data"))
-            for key in delta.get("deletions", []):
-                data.pop(plain_data.unescape_key(key), None)
-        else:
-            data = self._decode(dct["data"], f"{where}.data")
-        task.data = data
-        return task
-
-
-class PlainDataEventConverter(_PlainData, BpmnEventConverter):
-    """An event thrown or waiting with its payload as plain JSON."""
-
-    def to_dict(self, event):
-        return {**super().to_dict(event), "payload": self._encode(event.payload)}
-
-    def from_dict(self, dct):
-        event = super().from_dict({**dct, "payload": None})
-        event.payload = self._decode(dct["payload"], f"event {event.event_definition.name}.payload")
-        return event
-
-
-class PlainDataSubWorkflowConverter(_PlainData, BpmnSubWorkflowConverter):
-    """A subprocess (call activity) with its data as plain JSON."""
-
-    def to_dict(self, workflow):
-        return {**super().to_dict(workflow), "data": self._encode(workflow.data)}
-
-    def set_default_attributes(self, workflow, dct):
-        data = dct.pop("data", {})
-        super().set_default_attributes(workflow, dct)
-        workflow.data = self._decode(data, f"{workflow.spec.name}.data")
-
-
-class StateOnlyWorkflowConverter(_PlainData, BpmnWorkflowConverter):
-    """Serializes a workflow without its specs, data as plain JSON; restores with specs from the cache."""
-
-    def to_dict(self, workflow):
-        dct = WorkflowConverter.to_dict(self, workflow)
-        dct["data"] = self._encode(workflow.data)
-        dct["subprocesses"] = self.mapping_to_dict(workflow.subprocesses)
-        dct["bpmn_events"] = self.registry.convert(workflow.bpmn_events)
-        return dct
-
-    def set_default_attributes(self, workflow, dct):
-        data = dct.pop("data", {})
-        super().set_default_attributes(workflow, dct)
-        workflow.data = self._decode(data, "workflow.data")
-
-    def from_dict(self, dct, spec=None, subprocess_specs=None):
-        workflow = self.target_class(spec, subprocess_specs, deserializing=True)
-        workflow.tasks = self.mapping_from_dict(dct["tasks"], UUID, workflow=workflow)
-        workflow.task_tree = workflow.tasks.get(UUID(dct["root"]))
-        self.set_default_attributes(workflow, dct)
-        self.subprocesses_from_dict(dct["subprocesses"], workflow)
-        workflow.bpmn_events = self.registry.restore(dct.pop("bpmn_events", []))
-        return workflow
-
-
-def _make_serializer() -> BpmnWorkflowSerializer:
-    config = copy.copy(SPIFF_CONFIG)
-    config[BpmnWorkflow] = StateOnlyWorkflowConverter
-    config[BpmnSubWorkflow] = PlainDataSubWorkflowConverter
-    config[Task] = PlainDataTaskConverter
-    config[BpmnEvent] = PlainDataEventConverter
-    return BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
-
-
-_SERIALIZER = _make_serializer()
-
-
 def _timer_due(task) -> datetime | None:
     """When a waiting timer task fires: its stored moment (a date or a cycle's next one), None when unreadable."""
-    value = task._get_internal_data("event_value")
-    try:
-        if isinstance(value, str):
-            return TimerEventDefinition.get_datetime(value)
-        if isinstance(value, dict) and value.get("next"):
-            return datetime.fromisoformat(value["next"])
-    except ValueError:
-        return None
-    return None
+    return internals.timer_due(task)
 
 
 # ---------------------------------------------------------------------------
@@ -377,13 +249,11 @@ class Engine:
     def load(self, model: ParsedModel, state: str) -> WorkflowRun:
         """Restore a workflow from its stored state, with our sandbox re-attached; `UnreadableState` if it cannot."""
         try:
-            dct = json.loads(state)
-            version = dct.pop("serializer_version", None)
-            if version != SERIALIZER_VERSION:
-                raise ValueError(f"versi status alur kerja tidak dikenal: {version!r}")
-            wf = _SERIALIZER.from_dict(dct, spec=model.spec, subprocess_specs=model.subprocess_specs)
+            wf = serialization.loads(state, model.spec, model.subprocess_specs)
         except plain_data.ForgedValue as exc:
             raise UnreadableState(f"Status alur kerja tersimpan memuat {exc}", forged=[exc.path]) from exc
+        except serialization.UnknownStateFormat as exc:
+            raise UnreadableState(f"Status alur kerja tersimpan tidak dapat dibaca: {exc.message}") from exc
         except Exception as exc:  # noqa: BLE001 - any corrupt state is an incident, never a crash
             raise UnreadableState(f"Status alur kerja tersimpan tidak dapat dibaca: "
                                   f"{exc.__class__.__name__}: {exc}") from exc
@@ -449,7 +319,7 @@ class WorkflowRun:
     def retry(self) -> None:
         """Re-run the element that failed (after its cause is fixed), then continue."""
         for task in self.wf.get_tasks(state=TaskState.ERROR):
-            task._set_state(TaskState.READY)
+            internals.force_task_state(task, TaskState.READY)
         self.run()
 
     def errored_elements(self) -> list[str]:
@@ -473,13 +343,15 @@ class WorkflowRun:
             ))
         return tasks
 
-    def instructions(self, task_id: str, *, moment_text: Callable[[datetime], str] | None = None) -> str | None:
+    def instructions(self, task_id: str, *, moment_text: Callable[[datetime], str] | None = None,
+                     translate: Callable[[str], str] | None = None) -> str | None:
         """A ready task's instructions (`instructionsForEndUser`) rendered with its data, for showing it.
 
         Besides the task data the template sees `deadline`: the moment of the earliest timer on the task's
         boundary (e.g. the revision's 14 days), written by `moment_text` (ISO 8601 without it), when it has
-        one. Rendered in the worker pool under the model limits, cut at MAX_INSTRUCTIONS_CHARS; raw text
-        when rendering fails.
+        one. `translate` turns the template into the reader's language before it is rendered (the model's
+        translation keeps the same `{{ }}` expressions). Rendered in the worker pool under the model limits,
+        cut at MAX_INSTRUCTIONS_CHARS; raw text when rendering fails.
         """
         try:
             task = self.wf.get_task_from_id(UUID(task_id))
@@ -491,6 +363,8 @@ class WorkflowRun:
         template = element.instructions if element else None
         if not template:
             return None
+        if translate is not None:
+            template = translate(template) or template
         data = dict(task.data)
         deadline = self._boundary_deadline(task)
         if deadline is not None:
@@ -589,7 +463,7 @@ class WorkflowRun:
         try:
             self.wf.send_event(event)
         except Exception as exc:  # noqa: BLE001
-            if "not waiting" in str(exc):
+            if internals.is_unexpected_message(exc):
                 raise UnexpectedMessage(name) from exc
             raise self._incident(exc) from exc
         self.run()
@@ -633,10 +507,4 @@ class WorkflowRun:
 
     def serialize(self) -> str:
         """The workflow state as JSON (specs excluded; the case names its version)."""
-        _SERIALIZER.registry._encoder_mode = True
-        try:
-            dct = _SERIALIZER.to_dict(self.wf)
-            dct["serializer_version"] = SERIALIZER_VERSION
-            return json.dumps(dct, separators=(",", ":"), cls=_SERIALIZER._encoder_cls)
-        finally:
-            _SERIALIZER.registry._encoder_mode = False
+        return serialization.dumps(self.wf)
