@@ -45,6 +45,8 @@ class Config:
     MAX_REQUEST_MB = _env_int("MAX_REQUEST_MB", MAX_UPLOAD_MB + 2)
     MAX_CONTENT_LENGTH = MAX_REQUEST_MB * 1024 * 1024
     API_TOKEN_HOURS = _env_int("API_TOKEN_HOURS", 12)
+    # How long a retry with the same Idempotency-Key gets the first response back; older records are deleted.
+    IDEMPOTENCY_KEY_HOURS = _env_int("IDEMPOTENCY_KEY_HOURS", 24)
     SCRIPT_TIME_LIMIT_SECONDS = float(os.environ.get("SCRIPT_TIME_LIMIT_SECONDS", "1.0"))
     # Model code runs in worker processes (app/engine/isolation.py, docs/ENGINE.md): the JSON size of what a
     # script may leave in the task data, the memory a worker may add, how many workers each process keeps warm.

@@ -7,6 +7,7 @@ from flask_login import current_user, login_user, logout_user
 
 from app.accounts import service as accounts
 from app.catalog import service as catalog
+from app.common import i18n
 from app.common.errors import NotFound
 from app.common.urls import safe_next
 from app.extensions import db, limiter
@@ -46,7 +47,10 @@ def login():
         else:
             login_user(user)
             db.session.commit()
-            return redirect(safe_next(request.args.get("next")) or landing_url(user))
+            response = redirect(safe_next(request.args.get("next")) or landing_url(user))
+            if request.cookies.get(i18n.COOKIE) not in i18n.LANGUAGES and user.locale != i18n.DEFAULT_LOCALE:
+                i18n.remember_language(response, i18n.locale_of(user))  # a new device speaks their language
+            return response
     return render_template("login.html", error=error), (401 if error else 200)
 
 

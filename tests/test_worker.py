@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application, take_group_task
 
 
 def test_revision_not_returned_in_14_days_expires_the_case(client, app):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     response = loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "revision", "verification_note": "KTP buram.",
         "document_verdicts": {"ktp": {"verdict": "revise", "note": "Buram."}}}})

@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import Flask
 from sqlalchemy import select
@@ -88,6 +88,15 @@ def run_domain_jobs(app: Flask, now: datetime) -> dict:
     return results
 
 
+def _forget_idempotency_keys(app: Flask, now: datetime) -> int:
+    """Housekeeping: replay records older than IDEMPOTENCY_KEY_HOURS (they hold whole responses)."""
+    from app.common.transaction import cleanup_idempotency_keys
+
+    forgotten = cleanup_idempotency_keys(now - timedelta(hours=app.config["IDEMPOTENCY_KEY_HOURS"]))
+    db.session.commit()
+    return forgotten
+
+
 def tick(app: Flask, now: datetime | None = None) -> dict:
     """One scheduler pass as of `now` (default: the real time)."""
     moment = now or clock.now()
@@ -97,6 +106,7 @@ def tick(app: Flask, now: datetime | None = None) -> dict:
         from app.notifications import delivery
 
         result["notifications"] = delivery.deliver_due(moment)
+        result["idempotency_keys_forgotten"] = _forget_idempotency_keys(app, moment)
         from app.common import health
 
         health.record_tick(moment)

@@ -15,6 +15,17 @@ def init_app(app) -> None:
     app.register_blueprint(pages)
     app.register_blueprint(admin_pages)
     user_logged_out.connect(_on_logged_out, weak=False)
+    from app.common.signals import language_chosen
+
+    language_chosen.connect(_on_language_chosen, weak=False)
+
+
+def _on_language_chosen(sender, user=None, locale=None, **kwargs) -> None:
+    """The language switch, signed in: mails and messages follow the user's choice from now on."""
+    from .service import set_locale
+
+    if user is not None and locale:
+        set_locale(user, locale)
 
 
 def _on_logged_out(sender, user=None, **kwargs) -> None:

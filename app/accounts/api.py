@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import g
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.common.auth import bearer_token, require_user
@@ -45,11 +46,12 @@ def issue_token(args):
         user = service.authenticate(args["email"], args["password"], channel="api")
     except service.AccountLocked as exc:
         db.session.commit()
-        raise TooManyRequests(f"Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
-                              f"dalam {exc.minutes} menit.", headers={"Retry-After": str(exc.minutes * 60)}) from exc
+        raise TooManyRequests(_("Terlalu banyak percobaan masuk yang gagal. Akun dikunci sementara; coba lagi "
+                                "dalam %(minutes)s menit.", minutes=exc.minutes),
+                              headers={"Retry-After": str(exc.minutes * 60)}) from exc
     if user is None:
         db.session.commit()  # keep the failure count
-        raise Unauthorized("Email atau kata sandi salah.")
+        raise Unauthorized(_("Email atau kata sandi salah."))
     token = service.issue_token(user)
     db.session.commit()
     return {"token": token, "user": user_view(user)}
@@ -105,8 +107,8 @@ def verify_email(args):
     """Verify the email address with the token from the mailed link."""
     user = service.verify_email(args["token"])
     if user is None:
-        raise ValidationFailed("Tautan tidak sah atau sudah kedaluwarsa.",
-                               fields={"token": ["Tautan tidak sah atau sudah kedaluwarsa."]})
+        raise ValidationFailed(_("Tautan tidak sah atau sudah kedaluwarsa."),
+                               fields={"token": [_("Tautan tidak sah atau sudah kedaluwarsa.")]})
     db.session.commit()
     return user_view(user)
 
@@ -147,8 +149,8 @@ def password_reset_confirm(args):
     """Set a new password with the token from the mailed link."""
     user = service.reset_password(args["token"], args["password"])
     if user is None:
-        raise ValidationFailed("Tautan tidak sah atau sudah kedaluwarsa.",
-                               fields={"token": ["Tautan tidak sah atau sudah kedaluwarsa."]})
+        raise ValidationFailed(_("Tautan tidak sah atau sudah kedaluwarsa."),
+                               fields={"token": [_("Tautan tidak sah atau sudah kedaluwarsa.")]})
     db.session.commit()
     return {"status": "ok"}
 

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.common import clock, ratelimit_store
+from app.common.i18n import DEFAULT_LOCALE, LANGUAGES, N_, select_locale
 from app.common.signals import security_event
 from app.extensions import db
 
@@ -141,6 +142,12 @@ def unlock_logins(email: str) -> None:
     ratelimit_store.clear(db.session, prefix=_lockout_prefix(email))
 
 
+def set_locale(user: User, locale: str) -> None:
+    """Remember the language the user reads pages and messages in (the language switch, signed in)."""
+    if locale in LANGUAGES and user.locale != locale:
+        user.locale = locale
+
+
 def set_password(user: User, password: str) -> None:
     """Store a new password hash; existing sessions and tokens stop working."""
     user.password_hash = hash_password(password)
@@ -152,10 +159,10 @@ def set_password(user: User, password: str) -> None:
 
 def create_user(*, email: str, name: str, password: str | None = None, roles: tuple[str, ...] = ("applicant",),
                 groups: tuple[str, ...] = (), phone: str | None = None, nik: str | None = None,
-                verified: bool = False, nip: str | None = None) -> User:
-    """Create a user with roles and group memberships."""
+                verified: bool = False, nip: str | None = None, locale: str | None = None) -> User:
+    """Create a user with roles and group memberships (messages in `locale`, Indonesian by default)."""
     user = User(email=email.strip().lower(), name=name, phone=phone, nik=nik, nip=nip,
-                email_verified_at=clock.now() if verified else None)
+                email_verified_at=clock.now() if verified else None, locale=locale or DEFAULT_LOCALE)
     if password:
         user.password_hash = hash_password(password)
     user.role_rows = [UserRole(role=r) for r in roles]
@@ -165,17 +172,18 @@ def create_user(*, email: str, name: str, password: str | None = None, roles: tu
     return user
 
 
+# Stored as the groups' names in Indonesian (marked, so pages can show them translated); agencies are proper names.
 GROUP_NAMES = {
-    "pemohon": ("Pemohon", None),
-    "verifikator": ("Petugas Verifikasi Berkas (Front Office)", "DPMPTSP"),
-    "teknis_dinkes": ("Tim Teknis Dinas Kesehatan", "Dinas Kesehatan"),
-    "teknis_pupr": ("Tim Teknis Dinas PUPR", "Dinas Pekerjaan Umum dan Penataan Ruang"),
-    "teknis_dlh": ("Tim Teknis Dinas Lingkungan Hidup", "Dinas Lingkungan Hidup"),
-    "teknis_dishub": ("Tim Teknis Dinas Perhubungan", "Dinas Perhubungan"),
-    "kabid": ("Kepala Bidang Perizinan", "DPMPTSP"),
-    "penandatangan": ("Kepala Dinas (Penandatangan)", "DPMPTSP"),
-    "pengaduan": ("Petugas Pengaduan", "DPMPTSP"),
-    "bendahara": ("Petugas Retribusi", "DPMPTSP"),
+    "pemohon": (N_("Pemohon"), None),
+    "verifikator": (N_("Petugas Verifikasi Berkas (Front Office)"), "DPMPTSP"),
+    "teknis_dinkes": (N_("Tim Teknis Dinas Kesehatan"), "Dinas Kesehatan"),
+    "teknis_pupr": (N_("Tim Teknis Dinas PUPR"), "Dinas Pekerjaan Umum dan Penataan Ruang"),
+    "teknis_dlh": (N_("Tim Teknis Dinas Lingkungan Hidup"), "Dinas Lingkungan Hidup"),
+    "teknis_dishub": (N_("Tim Teknis Dinas Perhubungan"), "Dinas Perhubungan"),
+    "kabid": (N_("Kepala Bidang Perizinan"), "DPMPTSP"),
+    "penandatangan": (N_("Kepala Dinas (Penandatangan)"), "DPMPTSP"),
+    "pengaduan": (N_("Petugas Pengaduan"), "DPMPTSP"),
+    "bendahara": (N_("Petugas Retribusi"), "DPMPTSP"),
 }
 
 
@@ -291,7 +299,7 @@ def request_password_reset(email: str, *, base_url: str) -> None:
     token = _reset_serializer().dumps({"uid": user.id, "stamp": _password_stamp(user)})
     from app.notifications import service as notifications
 
-    notifications.notify_user(user, "password_reset", "Atur ulang kata sandi SatuPintu",
+    notifications.notify_user(user, "password_reset", N_("Atur ulang kata sandi SatuPintu"),
                               {"link": f"{base_url.rstrip('/')}/akun/reset/{token}", "hours": RESET_HOURS})
 
 
@@ -313,7 +321,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     return user
 
 
-PASSWORD_RULE = "Minimal 8 karakter, mengandung huruf dan angka."
+PASSWORD_RULE = N_("Minimal 8 karakter, mengandung huruf dan angka.")
 
 
 def password_problems(password: str) -> list[str]:
@@ -338,8 +346,9 @@ def register_applicant(*, email: str, password: str, name: str, phone: str | Non
     if existing is None:
         try:
             with db.session.begin_nested():
+                # The applicant's mail speaks the language they registered in.
                 user = create_user(email=email, name=name, password=password, phone=phone, nik=nik,
-                                   roles=("applicant",))
+                                   roles=("applicant",), locale=select_locale())
         except IntegrityError:  # registered at the same moment by another request
             existing = get_by_email(email)
         else:
@@ -358,7 +367,7 @@ def _tell_owner_of_registration(user: User, *, base_url: str) -> None:
         return
     from app.notifications import service as notifications
 
-    notifications.notify_user(user, "account_exists", "Percobaan pendaftaran dengan email Anda",
+    notifications.notify_user(user, "account_exists", N_("Percobaan pendaftaran dengan email Anda"),
                               {"login_link": f"{base_url.rstrip('/')}/masuk",
                                "reset_link": f"{base_url.rstrip('/')}/akun/lupa-sandi"})
 
@@ -372,7 +381,7 @@ def send_verification(user: User, *, base_url: str) -> None:
     from .tokens import VERIFY_HOURS, email_verification_token
 
     link = f"{base_url.rstrip('/')}/akun/verifikasi/{email_verification_token(user)}"
-    notifications.notify_user(user, "verify_email", "Verifikasi email akun SatuPintu",
+    notifications.notify_user(user, "verify_email", N_("Verifikasi email akun SatuPintu"),
                               {"link": link, "hours": VERIFY_HOURS})
 
 
@@ -422,13 +431,13 @@ def change_access(*, user: User, actor: User, roles: list[str], groups: list[str
     known_groups = {g.key for g in list_groups()}
     errors: dict[str, list[str]] = {}
     if unknown:
-        errors["roles"] = [f"Peran tidak dikenal: {', '.join(unknown)}."]
+        errors["roles"] = [_("Peran tidak dikenal: %(roles)s.", roles=", ".join(unknown))]
     if not roles:
-        errors["roles"] = ["Pilih minimal satu peran."]
+        errors["roles"] = [_("Pilih minimal satu peran.")]
     if set(groups) - known_groups:
-        errors["groups"] = ["Kelompok tidak dikenal."]
+        errors["groups"] = [_("Kelompok tidak dikenal.")]
     if user.id == actor.id and ("admin" not in roles or not active):
-        errors["roles"] = ["Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri."]
+        errors["roles"] = [_("Anda tidak dapat mencabut peran admin atau menonaktifkan akun Anda sendiri.")]
     if errors:
         raise ValidationFailed(fields=errors)
     changed = []
@@ -468,10 +477,11 @@ def mark_email_verified(*, user: User, actor: User, note: str) -> bool:
     from app.common.errors import Forbidden, ValidationFailed
 
     if not actor.has_role("admin"):
-        raise Forbidden("Hanya administrator yang dapat memverifikasi email secara manual.")
+        raise Forbidden(_("Hanya administrator yang dapat memverifikasi email secara manual."))
     note = (note or "").strip()
     if not 3 <= len(note) <= VERIFY_NOTE_MAX:
-        raise ValidationFailed(fields={"note": [f"Tuliskan cara pemeriksaannya (3–{VERIFY_NOTE_MAX} karakter)."]})
+        raise ValidationFailed(fields={"note": [_("Tuliskan cara pemeriksaannya (3–%(max)s karakter).",
+                                                  max=VERIFY_NOTE_MAX)]})
     if user.email_verified_at is not None:
         return False
     user.email_verified_at = clock.now()

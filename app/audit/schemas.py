@@ -1,6 +1,7 @@
 """Audit API schemas."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validates_schema
 
 from app.common.schemas import BaseSchema, PageArgsSchema, list_schema
@@ -17,7 +18,7 @@ class AuditArgsSchema(PageArgsSchema):
     @validates_schema
     def dates_in_order(self, data, **kwargs):
         if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise ValidationError("Tanggal akhir tidak boleh sebelum tanggal awal.", "to")
+            raise ValidationError(_("Tanggal akhir tidak boleh sebelum tanggal awal."), "to")
 
 
 class SecurityEventSchema(BaseSchema):

@@ -9,31 +9,34 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import current_app, has_request_context, request
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.common import clock
+from app.common.i18n import N_
 from app.extensions import db
 
 from .models import SecurityEvent
 
+# What each kind is called on the log's page (marked; shown in the page's language by `known_kinds`).
 KINDS = {
-    "login": "Masuk",
-    "login_locked": "Akun dikunci",
-    "logout": "Keluar",
-    "password_reset_requested": "Permintaan atur ulang sandi",
-    "password_changed": "Kata sandi diganti",
-    "roles_changed": "Peran diubah",
-    "groups_changed": "Kelompok diubah",
-    "account_status_changed": "Status akun diubah",
-    "email_verified_manually": "Email diverifikasi manual oleh admin",
-    "model_deployed": "Model proses diaktifkan",
-    "model_deploy_requested": "Aktivasi model diminta",
-    "model_deploy_rejected": "Aktivasi model ditolak",
-    "model_deploy_withdrawn": "Permintaan aktivasi model dibatalkan",
-    "permit_refused": "Penerbitan izin ditolak (tanpa penandatanganan)",
-    "permit_revoked": "Izin dicabut",
-    "permit_reissued": "Izin diterbitkan ulang",
-    "payment_confirmed": "Pembayaran dikonfirmasi",
+    "login": N_("Masuk"),
+    "login_locked": N_("Akun dikunci"),
+    "logout": N_("Keluar"),
+    "password_reset_requested": N_("Permintaan atur ulang sandi"),
+    "password_changed": N_("Kata sandi diganti"),
+    "roles_changed": N_("Peran diubah"),
+    "groups_changed": N_("Kelompok diubah"),
+    "account_status_changed": N_("Status akun diubah"),
+    "email_verified_manually": N_("Email diverifikasi manual oleh admin"),
+    "model_deployed": N_("Model proses diaktifkan"),
+    "model_deploy_requested": N_("Aktivasi model diminta"),
+    "model_deploy_rejected": N_("Aktivasi model ditolak"),
+    "model_deploy_withdrawn": N_("Permintaan aktivasi model dibatalkan"),
+    "permit_refused": N_("Penerbitan izin ditolak (tanpa penandatanganan)"),
+    "permit_revoked": N_("Izin dicabut"),
+    "permit_reissued": N_("Izin diterbitkan ulang"),
+    "payment_confirmed": N_("Pembayaran dikonfirmasi"),
 }
 ROLE_ORDER = ("admin", "supervisor", "analyst", "officer", "applicant")
 EMAIL = re.compile(r"[^@\s\"'<>]+@[^@\s\"'<>]+\.[A-Za-z]{2,}")
@@ -151,9 +154,9 @@ def search(*, kind: str | None = None, actor_id: int | None = None, subject: str
 
 
 def known_kinds() -> dict[str, str]:
-    """Kinds to offer in a filter: the documented ones plus any stored by other senders."""
+    """Kinds to offer in a filter, named in the page's language: the documented ones plus any stored by others."""
     stored = db.session.scalars(select(SecurityEvent.kind).distinct())
-    return KINDS | {k: k for k in stored if k not in KINDS}
+    return {kind: _(label) for kind, label in KINDS.items()} | {k: k for k in stored if k not in KINDS}
 
 
 def view(event: SecurityEvent) -> dict:

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import gettext as _
 
 from app.common import clock
+from app.common.i18n import N_
 from app.common.pages import date_arg, page_for
 
 from . import service
 
 bp = Blueprint("audit", __name__)
 PER_PAGE = 50
-OUTCOMES = {"": "Semua", "ok": "Berhasil", "fail": "Gagal"}
+OUTCOMES = {"": N_("Semua"), "ok": N_("Berhasil"), "fail": N_("Gagal")}
 
 
 def _criteria(args) -> tuple[dict, dict[str, list[str]]]:
@@ -18,7 +20,7 @@ def _criteria(args) -> tuple[dict, dict[str, list[str]]]:
     errors: dict[str, list[str]] = {}
     days = {name: date_arg(name, errors) for name in ("from", "to")}
     if days["from"] and days["to"] and days["from"] > days["to"]:
-        errors["to"] = ["Tanggal akhir tidak boleh sebelum tanggal awal."]
+        errors["to"] = [_("Tanggal akhir tidak boleh sebelum tanggal awal.")]
     actor_id = None
     actor = (args.get("actor") or "").strip()
     if actor:
@@ -29,12 +31,12 @@ def _criteria(args) -> tuple[dict, dict[str, list[str]]]:
 
             user = accounts.get_by_email(actor)
             if user is None:
-                errors["actor"] = ["Pengguna tidak ditemukan (isi ID atau email)."]
+                errors["actor"] = [_("Pengguna tidak ditemukan (isi ID atau email).")]
             else:
                 actor_id = user.id
     outcome = args.get("outcome") or ""
     if outcome not in OUTCOMES:
-        errors["outcome"] = ["Pilihan hasil tidak dikenal."]
+        errors["outcome"] = [_("Pilihan hasil tidak dikenal.")]
     since, until = service.local_day_bounds(days["from"], days["to"])
     criteria = {"kind": (args.get("kind") or "").strip() or None, "actor_id": actor_id,
                 "subject": (args.get("subject") or "").strip() or None, "since": since, "until": until,
@@ -52,5 +54,6 @@ def audit_page():
     query = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("audit/events.html", items=items, total=total, page=page,
                            pages=max(1, -(-total // PER_PAGE)), errors=errors, args=request.args, query=query,
-                           kinds=service.known_kinds(), outcomes=OUTCOMES, local=clock.to_local), \
+                           kinds=service.known_kinds(), outcomes={key: _(label) for key, label in OUTCOMES.items()},
+                           local=clock.to_local), \
         (422 if errors else 200)

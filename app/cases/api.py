@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request, send_file
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.accounts import service as accounts
@@ -34,7 +35,7 @@ def summary_view(case) -> dict:
     """A case in a list."""
     return {"id": case.id, "registration_number": case.registration_number, "service": case.service_key,
             "service_name": case.service.name, "status": case.status,
-            "status_label": service.STATUS_LABELS.get(case.status, case.status), "current_step": case.current_step,
+            "status_label": service.status_label(case.status), "current_step": case.current_step,
             "created_at": clock.iso(case.created_at), "submitted_at": clock.iso(case.submitted_at),
             "estimated_completion": clock.iso(case.estimated_completion)}
 
@@ -62,12 +63,12 @@ def create_case(args):
     applicant = None
     if args.get("applicant_id"):
         if not accounts.is_staff(user):
-            raise Forbidden("Hanya petugas yang dapat mengajukan atas nama pemohon.")
+            raise Forbidden(_("Hanya petugas yang dapat mengajukan atas nama pemohon."))
         applicant = accounts.get(args["applicant_id"])
         if applicant is None or not accounts.is_applicant_account(applicant):
             # Never on behalf of staff or a deactivated account: its messages would carry a magic link.
-            raise ValidationFailed(fields={"applicant_id": ["Pemohon tidak ditemukan atau bukan akun pemohon "
-                                                            "yang aktif."]})
+            raise ValidationFailed(fields={"applicant_id": [_("Pemohon tidak ditemukan atau bukan akun pemohon "
+                                                              "yang aktif.")]})
     case = service.create_draft(actor=user, service_key=args["service"], data=args["data"], applicant=applicant)
     return service.describe(case, user)
 
@@ -95,7 +96,7 @@ def update_case(args, case_id: int):
 
 def _require_owner(user, case) -> None:
     if case.applicant_id != user.id and case.entered_by_id != user.id:
-        raise Forbidden("Hanya pemohon yang dapat mengubah permohonan ini.")
+        raise Forbidden(_("Hanya pemohon yang dapat mengubah permohonan ini."))
 
 
 @bp.post("/cases/<int:case_id>/documents")
@@ -111,9 +112,9 @@ def upload_document(case_id: int):
     upload = request.files.get("file")
     errors = {}
     if not requirement:
-        errors["requirement"] = ["Wajib diisi."]
+        errors["requirement"] = [_("Wajib diisi.")]
     if upload is None or not upload.filename:
-        errors["file"] = ["Pilih berkas yang akan diunggah."]
+        errors["file"] = [_("Pilih berkas yang akan diunggah.")]
     if errors:
         raise ValidationFailed(fields=errors)
     doc = service.add_document(case=case, actor=user, requirement=requirement, stream=upload.stream,
@@ -157,7 +158,7 @@ def download_document(case_id: int, document_id: int):
     doc = service.get_document(user, case, document_id)
     path = storage.path_for(doc.storage_key)
     if not path.exists():
-        raise NotFound("Berkas tidak ditemukan di penyimpanan.")
+        raise NotFound(_("Berkas tidak ditemukan di penyimpanan."))
     inline = request.args.get("inline") == "1" and doc.content_type in ("application/pdf", "image/jpeg", "image/png")
     response = send_file(path, mimetype=doc.content_type, as_attachment=not inline, download_name=doc.filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
@@ -173,7 +174,7 @@ def submit_case(case_id: int):
     case = service.get_visible(user, case_id)
     _require_owner(user, case)
     if not user.email_verified_at and not accounts.is_staff(user):
-        raise Forbidden("Verifikasi email Anda terlebih dahulu sebelum mengajukan permohonan.")
+        raise Forbidden(_("Verifikasi email Anda terlebih dahulu sebelum mengajukan permohonan."))
     service.submit(case=case, actor=user)
     return service.describe(case, user)
 

@@ -1,18 +1,33 @@
 """The audit trail: append one event per thing that happened to a case."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from flask_babel import gettext
+
 from app.common import clock
-from app.common.i18n import N_
+from app.common.i18n import N_, format_day, format_moment
 from app.extensions import db
 
 from .models import Case, CaseEvent
 
+NOTE_SOURCE = "note_source"  # key in an event's data: the marked source of a system note and its values
+
 
 def record(case: Case, kind: str, *, actor_id: int | None, step: str | None = None, bpmn_id: str | None = None,
-           note: str | None = None, data: dict[str, Any] | None = None, actor_role: str | None = None) -> CaseEvent:
-    """Append an event to the case's audit trail (flushed with the caller's transaction)."""
+           note: str | None = None, data: dict[str, Any] | None = None, actor_role: str | None = None,
+           note_values: dict[str, Any] | None = None) -> CaseEvent:
+    """Append an event to the case's audit trail (flushed with the caller's transaction).
+
+    A note the system writes (never text a person typed) comes marked with `N_` and with `note_values`
+    (`{}` when it has no placeholder): it is stored in Indonesian, and its source and values are kept in
+    the event's data so that `note_for` shows it in the reader's language. Dates among the values are
+    ISO 8601 strings and are shown as dates.
+    """
+    if note is not None and note_values is not None:
+        data = {**(data or {}), NOTE_SOURCE: {"text": note, "values": note_values}}
+        note = note % note_values if note_values else note
     event = CaseEvent(case_id=case.id, at=clock.now(), actor_id=actor_id, actor_role=actor_role, kind=kind,
                       step=step, bpmn_id=bpmn_id, note=note, data=data)
     db.session.add(event)
@@ -49,6 +64,39 @@ OTHER_LABEL = N_("Perubahan lain")
 
 def label(kind: str) -> str:
     """The kind's name for people, in the page's language (never the raw code)."""
-    from flask_babel import gettext
-
     return gettext(LABELS.get(kind, OTHER_LABEL))
+
+
+# Kinds whose note only the system writes (fixed texts): rows written before their notes carried their source
+# are translated by exact match; a note that is no catalog entry (an officer's name, an engine error) stays.
+SYSTEM_NOTE_KINDS = frozenset({"task_delegated", "task_released", "task_priority", "task_follow_up",
+                               "assisted_intake", "incident", "incident_repaired", "draft_permit_confirmed",
+                               "sla_lapsed", "sla_deemed_approved"})
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _shown(value: Any) -> Any:
+    """A note value as people read it: ISO dates and moments in the page's language."""
+    if isinstance(value, str) and _ISO_DAY.match(value):
+        return format_day(value)
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        return format_moment(value)
+    return value
+
+
+def note_for(event: CaseEvent) -> str | None:
+    """An event's note for people: a system note in the page's language, what a person typed as typed."""
+    data = event.data if isinstance(event.data, dict) else {}
+    source = data.get(NOTE_SOURCE)
+    text = source.get("text") if isinstance(source, dict) else None
+    if isinstance(text, str):
+        values = source.get("values") if isinstance(source.get("values"), dict) else {}
+        try:
+            return gettext(text, **{key: _shown(value) for key, value in values.items()}) if values else gettext(text)
+        except (KeyError, TypeError, ValueError):  # a translation whose placeholders do not match its source
+            return event.note
+    automatic = event.kind == "task_assigned" and "mode" in data  # a manual assignment's note is a name
+    if event.note and (event.kind in SYSTEM_NOTE_KINDS or automatic):
+        return gettext(event.note)
+    return event.note

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
+
 from app.accounts.models import User
 from app.common import clock
 from app.common.errors import Conflict
@@ -30,7 +32,8 @@ def renewable(case: Case) -> bool:
 def renew(*, case: Case, actor: User) -> Case:
     """Start a draft of the same service (its active version), pre-filled with the old application's valid data."""
     if not renewable(case):
-        raise Conflict(f"Perpanjangan dapat diajukan mulai {RENEWAL_WINDOW_DAYS} hari sebelum izin berakhir.")
+        raise Conflict(_("Perpanjangan dapat diajukan mulai %(days)s hari sebelum izin berakhir.",
+                         days=RENEWAL_WINDOW_DAYS))
     from app.catalog import service as catalog
 
     model = catalog.active_model(catalog.get(case.service_key))[1]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -66,11 +67,11 @@ def reuse(*, case: Case, actor: User, document_id: int) -> Document:
     """Attach a copy of a reusable document of the same applicant to this case."""
     source = db.session.get(Document, document_id)
     if source is None:
-        raise NotFound("Berkas tidak ditemukan.")
+        raise NotFound(_("Berkas tidak ditemukan."))
     candidates = reusable_for(case).get(source.requirement, [])
     if source.id not in {d.id for d in candidates}:
-        reason = "Berkas belum diverifikasi, kedaluwarsa, atau bukan milik Anda."
-        raise ValidationFailed("Berkas ini tidak dapat dipakai ulang untuk permohonan ini.",
+        reason = _("Berkas belum diverifikasi, kedaluwarsa, atau bukan milik Anda.")
+        raise ValidationFailed(_("Berkas ini tidak dapat dipakai ulang untuk permohonan ini."),
                                fields={"document_id": [reason]})
     service.check_upload_allowed(case, source.requirement)
     stored = storage.copy(source.storage_key)

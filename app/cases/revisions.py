@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.extensions import db
@@ -138,13 +139,14 @@ def unanswered(case: Case, task: Any, data: dict) -> dict[str, list[str]]:
     for change in _document_changes(case, request):
         if not change.flagged or change.replaced:
             continue
-        message = f"{change.label} belum diganti. Unggah berkas pengganti sebelum mengirim perbaikan."
+        message = _("%(document)s belum diganti. Unggah berkas pengganti sebelum mengirim perbaikan.",
+                    document=change.label)
         if change.officer_note:
-            message += f" Catatan petugas: {change.officer_note}"
+            message += " " + _("Catatan petugas: %(note)s", note=change.officer_note)
         errors[f"documents.{change.requirement}"] = [message]
     note = data.get("response_note")
     if not request.documents and not (isinstance(note, str) and note.strip()):
-        errors["data.response_note"] = ["Tuliskan jawaban atas catatan petugas."]
+        errors["data.response_note"] = [_("Tuliskan jawaban atas catatan petugas.")]
     return errors
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
@@ -13,7 +14,7 @@ from app.catalog import service as catalog
 from app.catalog.models import Service
 from app.common import clock, signals
 from app.common.errors import Conflict, NotFound, ValidationFailed
-from app.common.i18n import N_
+from app.common.i18n import N_, translate
 from app.common.sequences import next_value
 from app.engine import UnexpectedMessage
 from app.extensions import db
@@ -41,6 +42,11 @@ STATUS_LABELS = {
 }
 
 
+def status_label(status: str) -> str:
+    """A case status in plain words, in the page's language."""
+    return translate(STATUS_LABELS.get(status, status))
+
+
 # -- access ---------------------------------------------------------------------
 
 
@@ -48,7 +54,7 @@ def get_visible(user: User, case_id: int) -> Case:
     """A case the user may see: applicants only their own (404 otherwise, existence is private)."""
     case = db.session.get(Case, case_id)
     if case is None or not can_see(user, case):
-        raise NotFound("Permohonan tidak ditemukan.")
+        raise NotFound(_("Permohonan tidak ditemukan."))
     return case
 
 
@@ -84,10 +90,10 @@ def create_draft(*, actor: User, service_key: str, data: dict, applicant: User |
     """
     service = catalog.get(service_key)
     if not service.is_public and not allow_hidden:
-        raise NotFound("Layanan tidak ditemukan.")
+        raise NotFound(_("Layanan tidak ditemukan."))
     version, model = catalog.active_model(service)
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"data": ["Harus berupa objek."]})
+        raise ValidationFailed(fields={"data": [_("Harus berupa objek.")]})
     errors = validate(catalog.application_form(model)["schema"], data, prefix="data", partial=True)
     if errors:
         raise ValidationFailed(fields=errors)
@@ -103,7 +109,7 @@ def create_draft(*, actor: User, service_key: str, data: dict, applicant: User |
 def update_draft(*, case: Case, actor: User, data: dict) -> Case:
     """Replace a draft's data (autosave)."""
     if case.status not in EDITABLE_STATUSES:
-        raise Conflict("Permohonan yang sudah diajukan tidak dapat diubah di sini.")
+        raise Conflict(_("Permohonan yang sudah diajukan tidak dapat diubah di sini."))
     model = catalog.model_for_version(case.process_version)
     errors = validate(catalog.application_form(model)["schema"], data, prefix="data", partial=True)
     if errors:
@@ -123,7 +129,7 @@ def requirement_of(case: Case, key: str) -> dict:
     for req in catalog.requirements_of(model):
         if req.get("key") == key:
             return req
-    raise ValidationFailed(fields={"requirement": ["Persyaratan tidak dikenal untuk layanan ini."]})
+    raise ValidationFailed(fields={"requirement": [_("Persyaratan tidak dikenal untuk layanan ini.")]})
 
 
 def uploads_open(case: Case) -> bool:
@@ -147,13 +153,13 @@ def upload_max_bytes(req: dict) -> int:
 def check_upload_allowed(case: Case, requirement: str) -> dict:
     """The requirement, if a file for it may be added now (draft, or flagged in a revision request)."""
     if not uploads_open(case):
-        raise Conflict("Berkas hanya dapat diunggah saat draf atau saat perbaikan diminta.")
+        raise Conflict(_("Berkas hanya dapat diunggah saat draf atau saat perbaikan diminta."))
     req = requirement_of(case, requirement)
     if case.status == "waiting_applicant":
         request = revision_request(case)
         if request is not None and request["documents"] and requirement not in request["documents"]:
-            raise Conflict("Hanya dokumen yang diminta untuk diperbaiki yang dapat diganti.",
-                           fields={"requirement": ["Dokumen ini tidak diminta untuk diperbaiki."]})
+            raise Conflict(_("Hanya dokumen yang diminta untuk diperbaiki yang dapat diganti."),
+                           fields={"requirement": [_("Dokumen ini tidak diminta untuk diperbaiki.")]})
     return req
 
 
@@ -193,7 +199,7 @@ def get_document(user: User, case: Case, document_id: int) -> Document:
     """A document of a visible case."""
     doc = db.session.get(Document, document_id)
     if doc is None or doc.case_id != case.id:
-        raise NotFound("Berkas tidak ditemukan.")
+        raise NotFound(_("Berkas tidak ditemukan."))
     return doc
 
 
@@ -216,13 +222,14 @@ def submit(*, case: Case, actor: User, registration_number: str | None = None,
     (a complaint is acknowledged as a complaint, not as an application).
     """
     if case.status != "draft":
-        raise Conflict("Permohonan ini sudah diajukan.")
+        raise Conflict(_("Permohonan ini sudah diajukan."))
     model = catalog.model_for_version(case.process_version)
     errors = validate(catalog.application_form(model)["schema"], case.data, prefix="data")
     for req in missing_requirements(case):
-        errors.setdefault(f"documents.{req['key']}", []).append(f"{req.get('label', req['key'])} wajib diunggah.")
+        errors.setdefault(f"documents.{req['key']}", []).append(
+            _("%(document)s wajib diunggah.", document=req.get("label", req["key"])))
     if errors:
-        raise ValidationFailed("Permohonan belum lengkap.", fields=errors)
+        raise ValidationFailed(_("Permohonan belum lengkap."), fields=errors)
     service: Service = case.service
     now = clock.now()
     year = now.astimezone(clock.JAKARTA).year
@@ -252,7 +259,7 @@ def submit(*, case: Case, actor: User, registration_number: str | None = None,
 def withdraw(*, case: Case, actor: User, reason: str | None = None) -> Case:
     """The applicant withdraws before issuance; open tasks are cancelled."""
     if case.status in ("issued", "rejected", "withdrawn", "expired"):
-        raise Conflict("Permohonan ini sudah selesai dan tidak dapat dibatalkan.")
+        raise Conflict(_("Permohonan ini sudah selesai dan tidak dapat dibatalkan."))
     from app.inbox.models import OPEN_STATES, Task
 
     now = clock.now()
@@ -283,16 +290,16 @@ def fire_due_timers(case: Case) -> Case:
 def deliver_message(case: Case, name: str, payload: dict[str, Any], *, actor_id: int | None = None) -> Case:
     """Deliver a named message to the case's waiting process (e.g. payment_received)."""
     if case.status in ("draft", "issued", "rejected", "withdrawn", "expired"):
-        raise Conflict("Permohonan tidak sedang menunggu pesan ini.")
+        raise Conflict(_("Permohonan tidak sedang menunggu pesan ini."))
     run = workflow.load_or_quarantine(case, actor_id=actor_id, pending_message={"name": name, "payload": payload})
     if run is None:
         return case  # its stored state cannot be restored: now an incident; the repair delivers the message
     if name not in run.waiting_messages():
-        raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.")
+        raise Conflict(_("Permohonan tidak sedang menunggu pesan '%(name)s'.", name=name))
     try:
         workflow.act(case, lambda r: r.deliver_message(name, payload), actor_id=actor_id, run=run)
     except UnexpectedMessage as exc:
-        raise Conflict(f"Permohonan tidak sedang menunggu pesan '{name}'.") from exc
+        raise Conflict(_("Permohonan tidak sedang menunggu pesan '%(name)s'.", name=name)) from exc
     events.record(case, "message_received", actor_id=actor_id, note=name)
     return case
 
@@ -300,7 +307,7 @@ def deliver_message(case: Case, name: str, payload: dict[str, Any], *, actor_id:
 def retry_incident(*, case: Case, actor: User) -> Case:
     """Re-run the failed element of a case in incident, after its cause was fixed."""
     if case.status != "incident":
-        raise Conflict("Permohonan tidak sedang dalam status insiden.")
+        raise Conflict(_("Permohonan tidak sedang dalam status insiden."))
     events.record(case, "incident_retry", actor_id=actor.id, bpmn_id=case.incident_element)
     workflow.act(case, lambda run: run.retry(), actor_id=actor.id)
     return case
@@ -319,35 +326,46 @@ def history(case: Case, *, for_applicant: bool) -> list[dict]:
     rows = db.session.scalars(
         select(CaseEvent).options(joinedload(CaseEvent.actor).options(lazyload(User.role_rows), lazyload(User.groups)))
         .where(CaseEvent.case_id == case.id).order_by(CaseEvent.id))
-    from flask_babel import gettext
-
     from app.accounts.models import Group
+    from app.catalog.texts import model_text
 
-    groups = dict(db.session.execute(select(Group.key, Group.name)).all())
-    requirement_labels = {r.get("key"): r.get("label") for r in (case.service.requirements or [])
+    groups = {key: translate(name) for key, name in db.session.execute(select(Group.key, Group.name)).all()}
+    requirement_labels = {r.get("key"): model_text(r.get("label"), case) for r in (case.service.requirements or [])
                           if isinstance(r, dict) and r.get("label")}
     items = []
     for ev in rows:
         if ev.actor is None:
-            actor = gettext("sistem")
+            actor = _("sistem")
         elif for_applicant and ev.actor_id != case.applicant_id:
-            actor = groups.get(ev.actor_role) or gettext("petugas")
+            actor = groups.get(ev.actor_role) or _("petugas")
         else:
             actor = ev.actor.name
         hidden = for_applicant and ev.kind in STAFF_ONLY_NOTES  # officers' names and internal errors
         items.append({"at": clock.iso(ev.at), "actor": actor, "kind": ev.kind, "label": events.label(ev.kind),
-                      "step": ev.step, "note": None if hidden else _readable_note(ev, requirement_labels)})
+                      "step": ev.step, "note": None if hidden else _readable_note(ev, requirement_labels, case)})
     return items
 
 
-def _readable_note(event: CaseEvent, requirement_labels: dict[str, str]) -> str | None:
-    """An event's note for people: a document event names its requirement by its label, not its key."""
+def _readable_note(event: CaseEvent, requirement_labels: dict[str, str], case: Case) -> str | None:
+    """An event's note for people: a document event names its requirement by its label, not its key; an
+    outcome is named as the case's status; system notes are in the page's language."""
     requirement = (event.data or {}).get("requirement") if isinstance(event.data, dict) else None
     if event.note and isinstance(requirement, str) and event.note.startswith(f"{requirement}: "):
         label = requirement_labels.get(requirement)
         if label:
             return f"{label}: {event.note[len(requirement) + 2:]}"
-    return event.note
+    if event.kind == "finished" and event.note in STATUS_LABELS:
+        return translate(STATUS_LABELS[event.note])
+    if event.kind in ("sla_clock_paused", "sla_clock_resumed") and event.note and " " not in event.note:
+        from app.sla import service as sla  # a stored reason code, e.g. menunggu_rekomendasi:dinkes
+
+        return sla.pause_reason_label(event.note)
+    decision = (event.data or {}).get("decision") if isinstance(event.data, dict) else None
+    if event.note and isinstance(decision, str) and event.note.startswith(decision):
+        from app.catalog.texts import model_text  # the form's words for the decision, in the reader's language
+
+        return model_text(decision, case) + event.note[len(decision):]
+    return events.note_for(event)
 
 
 def sla_summary(case: Case) -> dict:
@@ -387,7 +405,7 @@ def describe(case: Case, user: User) -> dict:
         "service_name": case.service.name,
         "service_version": case.process_version.version,
         "status": case.status,
-        "status_label": STATUS_LABELS.get(case.status, case.status),
+        "status_label": status_label(case.status),
         "data": case.data,
         "created_at": clock.iso(case.created_at),
         "submitted_at": clock.iso(case.submitted_at),
@@ -429,10 +447,10 @@ def track(number: str) -> dict:
         .join(Service, Service.key == Case.service_key)
         .where(Case.registration_number == number.strip().upper())).one_or_none()
     if case is None:
-        raise NotFound("Nomor registrasi tidak ditemukan.")
+        raise NotFound(_("Nomor registrasi tidak ditemukan."))
     return {"registration_number": case.registration_number, "service": case.service_key,
             "service_name": case.service_name, "status": case.status,
-            "status_label": STATUS_LABELS.get(case.status, case.status),
+            "status_label": status_label(case.status),
             "current_step": case.current_step, "submitted_at": clock.iso(case.submitted_at),
             "estimated_completion": clock.iso(case.estimated_completion)}
 

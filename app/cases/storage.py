@@ -10,8 +10,10 @@ from typing import BinaryIO
 
 import filetype
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.common.errors import PayloadTooLarge, UnsupportedMediaType
+from app.common.i18n import format_number
 
 # extension -> the content type the file's bytes must show
 CONTENT_TYPES = {
@@ -58,12 +60,13 @@ def sniff(head: bytes) -> str | None:
 
 def type_not_allowed_message(ext: str, allowed: list[str]) -> str:
     """The message for a file type outside the allow-list (pages reuse it for their pre-check)."""
-    return f"Jenis berkas {ext or '(tanpa ekstensi)'} tidak diizinkan. Gunakan: {', '.join(allowed)}."
+    return _("Jenis berkas %(ext)s tidak diizinkan. Gunakan: %(allowed)s.", ext=ext or _("(tanpa ekstensi)"),
+             allowed=", ".join(allowed))
 
 
 def too_large_message(max_bytes: int) -> str:
     """The message for a file over the size limit (pages reuse it for their pre-check)."""
-    return f"Berkas melebihi batas {max_bytes // (1024 * 1024)} MB."
+    return _("Berkas melebihi batas %(size)s MB.", size=format_number(max_bytes // (1024 * 1024)))
 
 
 def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int) -> StoredFile:
@@ -72,7 +75,7 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
     allowed = [a.lower() for a in accept] if accept else list(CONTENT_TYPES)
     if ext not in allowed or ext not in CONTENT_TYPES:
         raise UnsupportedMediaType(type_not_allowed_message(ext, allowed),
-                                   fields={"file": ["Jenis berkas tidak diizinkan."]})
+                                   fields={"file": [_("Jenis berkas tidak diizinkan.")]})
     key = secrets.token_hex(16)
     target = path_for(key)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +91,7 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
                     break
                 size += len(chunk)
                 if size > max_bytes:
-                    raise PayloadTooLarge(too_large_message(max_bytes), fields={"file": ["Berkas terlalu besar."]})
+                    raise PayloadTooLarge(too_large_message(max_bytes), fields={"file": [_("Berkas terlalu besar.")]})
                 if len(head) < 8192:
                     head += chunk[: 8192 - len(head)]
                 digest.update(chunk)
@@ -96,11 +99,11 @@ def store(stream: BinaryIO, *, filename: str, accept: list[str], max_bytes: int)
         if size == 0:
             from app.common.errors import ValidationFailed
 
-            raise ValidationFailed("Berkas kosong.", fields={"file": ["Berkas kosong."]})
+            raise ValidationFailed(_("Berkas kosong."), fields={"file": [_("Berkas kosong.")]})
         actual = sniff(head)
         if actual != CONTENT_TYPES[ext]:
-            raise UnsupportedMediaType("Isi berkas tidak sesuai dengan jenisnya.",
-                                       fields={"file": [f"Isi berkas bukan {ext}."]})
+            raise UnsupportedMediaType(_("Isi berkas tidak sesuai dengan jenisnya."),
+                                       fields={"file": [_("Isi berkas bukan %(ext)s.", ext=ext)]})
         from .upload_checks import check
 
         check(tmp, actual)  # PDF and image bombs, before anyone opens the file

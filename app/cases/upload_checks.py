@@ -16,7 +16,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask_babel import gettext as _
+
 from app.common.errors import PayloadTooLarge, ValidationFailed
+from app.common.i18n import N_, format_number
 
 SCANNER = Path(__file__).with_name("pdf_scan.py")
 
@@ -39,8 +42,8 @@ class Limits:
 
 LIMITS = Limits()
 
-TOO_COMPLEX = ("Berkas PDF terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF biasa "
-               "(mis. \"Print to PDF\") lalu unggah kembali.")
+TOO_COMPLEX = N_("Berkas PDF terlalu rumit untuk diperiksa. Simpan ulang sebagai PDF biasa "
+                  "(mis. \"Print to PDF\") lalu unggah kembali.")  # translated when raised
 
 
 @dataclass(frozen=True)
@@ -66,15 +69,17 @@ def _refuse(message: str, *, too_large: bool = True):
 
 def _verdict_error(verdict: str, limits: Limits):
     messages = {
-        "pages": (f"Berkas PDF terlalu banyak halaman (maksimal {limits.pdf_max_pages}).", True),
-        "objects": (f"Berkas PDF memuat terlalu banyak objek (lebih dari {limits.pdf_max_objects}).", True),
-        "inflated": ("Isi berkas PDF terlalu besar setelah dibuka (kemungkinan \"PDF bomb\").", True),
-        "nesting": ("Struktur berkas PDF bersarang terlalu dalam; berkas tidak dapat diterima.", False),
-        "unreadable": ("Berkas PDF rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF biasa "
-                       "(mis. \"Print to PDF\") lalu unggah kembali.", False),
-        "encrypted": ("Berkas PDF dilindungi kata sandi. Unggah berkas PDF tanpa kata sandi.", False),
+        "pages": (_("Berkas PDF terlalu banyak halaman (maksimal %(count)s).",
+                    count=format_number(limits.pdf_max_pages)), True),
+        "objects": (_("Berkas PDF memuat terlalu banyak objek (lebih dari %(count)s).",
+                      count=format_number(limits.pdf_max_objects)), True),
+        "inflated": (_("Isi berkas PDF terlalu besar setelah dibuka (kemungkinan \"PDF bomb\")."), True),
+        "nesting": (_("Struktur berkas PDF bersarang terlalu dalam; berkas tidak dapat diterima."), False),
+        "unreadable": (_("Berkas PDF rusak atau tidak dapat dibaca. Simpan ulang sebagai PDF biasa "
+                         "(mis. \"Print to PDF\") lalu unggah kembali."), False),
+        "encrypted": (_("Berkas PDF dilindungi kata sandi. Unggah berkas PDF tanpa kata sandi."), False),
     }
-    message, too_large = messages.get(verdict, (TOO_COMPLEX, True))
+    message, too_large = messages.get(verdict, (_(TOO_COMPLEX), True))
     return _refuse(message, too_large=too_large)
 
 
@@ -90,12 +95,12 @@ def scan_pdf(path: Path, limits: Limits = LIMITS) -> PdfReport:
                                   capture_output=True, timeout=limits.pdf_wall_seconds, check=False,
                                   env={"PATH": "/usr/bin:/bin", "LC_ALL": "C.UTF-8"})
     except subprocess.TimeoutExpired as exc:  # run() has killed the child
-        raise _refuse(TOO_COMPLEX) from exc
+        raise _refuse(_(TOO_COMPLEX)) from exc
     try:
         answer = json.loads(done.stdout.decode("utf-8").strip().splitlines()[-1])
         report = PdfReport(verdict=answer["verdict"], **answer["report"])
     except (ValueError, KeyError, TypeError, IndexError) as exc:  # killed by RLIMIT_CPU/AS, or it crashed
-        raise _refuse(TOO_COMPLEX) from exc
+        raise _refuse(_(TOO_COMPLEX)) from exc
     return report
 
 
@@ -121,12 +126,19 @@ def check_image(path: Path, limits: Limits = LIMITS) -> None:
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             width = height = None
         except (OSError, SyntaxError, ValueError) as exc:
-            raise _refuse("Gambar rusak atau tidak dapat dibaca.", too_large=False) from exc
+            raise _refuse(_("Gambar rusak atau tidak dapat dibaca."), too_large=False) from exc
     if width is None or height is None or width > limits.image_max_side or height > limits.image_max_side \
             or width * height > limits.image_max_pixels:
-        size = f" ({width} x {height} piksel)" if width else ""
-        raise _refuse(f"Ukuran gambar terlalu besar{size}. Maksimal {limits.image_max_pixels // 1_000_000} megapiksel "
-                      f"dan {limits.image_max_side} piksel per sisi; perkecil gambar lalu unggah kembali.")
+        # Pixel dimensions are written as cameras and editors show them (7000 x 6000), without grouping.
+        values = {"megapixels": limits.image_max_pixels // 1_000_000, "side": limits.image_max_side}
+        if width:
+            message = _("Ukuran gambar terlalu besar (%(width)s x %(height)s piksel). Maksimal %(megapixels)s "
+                        "megapiksel dan %(side)s piksel per sisi; perkecil gambar lalu unggah kembali.",
+                        width=width, height=height, **values)
+        else:
+            message = _("Ukuran gambar terlalu besar. Maksimal %(megapixels)s megapiksel dan %(side)s piksel per "
+                        "sisi; perkecil gambar lalu unggah kembali.", **values)
+        raise _refuse(message)
 
 
 def check(path: Path, content_type: str, limits: Limits = LIMITS) -> None:

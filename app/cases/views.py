@@ -5,8 +5,11 @@ from flask import Blueprint, jsonify, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.accounts import service as accounts
 from app.catalog.models import Service
+from app.catalog.texts import localized_bpmn, model_text
 from app.common.errors import AppError
+from app.common.i18n import translate
 from app.common.pages import date_arg
 from app.engine.properties import CASE_STATUSES
 from app.extensions import db
@@ -48,7 +51,8 @@ def search_page():
     query = {k: v for k, v in args.items() if k != "page" and v}
     return render_template(
         "cases/officer_search.html", items=items, total=total, page=page, pages=max(1, -(-total // PER_PAGE)),
-        searched=searched, errors=errors, args=args, query=query, statuses=service.STATUS_LABELS,
+        searched=searched, errors=errors, args=args, query=query,
+        statuses={key: service.status_label(key) for key in service.STATUS_LABELS},
         services=db.session.execute(select(Service.key, Service.name).order_by(Service.name)).all(),
     ), (422 if errors else 200)
 
@@ -67,6 +71,11 @@ def show(case_id: int):
 def diagram(case_id: int):
     """The case's BPMN diagrams with completed, current and failed element ids (for the page's viewer)."""
     case = service.get_visible(current_user._get_current_object(), case_id)
-    response = jsonify(case_diagram(case))
+    view = case_diagram(case)
+    groups = {g.key: translate(g.name) for g in accounts.list_groups()}
+    diagrams = [dict(d, title=model_text(d["title"], case),
+                     xml=localized_bpmn(d["xml"], case, lane=lambda key: groups.get(key, key)))
+                for d in view["diagrams"]]
+    response = jsonify(dict(view, diagrams=diagrams))
     response.headers["Cache-Control"] = "no-store"
     return response

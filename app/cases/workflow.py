@@ -75,11 +75,15 @@ def task_data(case: Case, task_id: str) -> dict:
 
 
 def task_instructions(case: Case, task_id: str) -> str | None:
-    """An open task's instructions rendered for showing (plain text), its boundary deadline in office time."""
+    """An open task's instructions rendered for showing (plain text) in the reader's language (the model's
+    translations), its boundary deadline in office time."""
     run = load_or_quarantine(case, actor_id=None)
+    from app.catalog.texts import translator
     from app.common.i18n import format_moment
 
-    return run.instructions(task_id, moment_text=format_moment) if run is not None else None
+    if run is None:
+        return None
+    return run.instructions(task_id, moment_text=format_moment, translate=translator(case))
 
 
 def start(case: Case, initial_data: dict, *, actor_id: int | None) -> WorkflowRun:

@@ -5,16 +5,18 @@ from flask_smorest import Blueprint
 
 from app.common.openapi import public
 
-from . import service
+from . import service, texts
 from .schemas import ServiceDetailSchema, ServiceListSchema
 
 bp = Blueprint("catalog_api", __name__, url_prefix="/api/v1", description="Katalog layanan (publik)")
 
 
 def service_view(svc) -> dict:
-    """A service as the catalog shows it."""
-    return {"key": svc.key, "name": svc.name, "category": svc.category, "description": svc.description,
-            "sop_days": svc.sop_days, "fee": svc.fee, "requirements": svc.requirements,
+    """A service as the catalog shows it, its model's texts in the reader's language."""
+    tr = texts.translator(svc) or (lambda text: text)
+    return {"key": svc.key, "name": tr(svc.name), "category": svc.category, "description": tr(svc.description),
+            "sop_days": svc.sop_days, "fee": texts.localized_fee(svc.fee, svc),
+            "requirements": texts.localized(svc.requirements, svc),
             "version": svc.active_version.version if svc.active_version else None}
 
 
@@ -34,4 +36,5 @@ def get_service(key: str):
     """One service with its application form."""
     svc = service.get(key)
     _, model = service.active_model(svc)
-    return {**service_view(svc), "form": service.application_form(model)}
+    form = service.application_form(model)
+    return {**service_view(svc), "form": {part: texts.localized(value) for part, value in form.items()}}

@@ -14,6 +14,7 @@ from app.engine import Bundle, Library, ModelError, ParsedModel, SpecCache
 from app.engine import properties as P
 from app.extensions import db
 
+from . import texts
 from .models import ProcessVersion, Service
 
 log = logging.getLogger(__name__)
@@ -56,11 +57,26 @@ def active_model(service: Service) -> tuple[ProcessVersion, ParsedModel]:
     return version, model_for_version(version)
 
 
+def _with_translations(form: dict | None, model) -> dict | None:
+    """A decoded form carrying its version's whole catalog as `x-translations` (app/catalog/texts.py).
+
+    The texts stay Indonesian (what permits and stored rows are made of); the renderer and the validator
+    translate from the catalog the form carries, so the version's other files (the requirements named by a
+    verification form's entries, the process's own file) lend their translations to it too.
+    """
+    if isinstance(form, dict):
+        catalog = texts.translations(model)
+        if catalog:
+            form[texts.TRANSLATIONS] = catalog
+    return form
+
+
 def application_form(model: ParsedModel) -> dict:
-    """The application form of a service version: {"schema", "ui_schema"}."""
+    """The application form of a service version: {"schema", "ui_schema"} (with the version's translations)."""
     props = model.main.properties
-    return {"schema": model.form(props.get(P.APPLICATION_FORM_SCHEMA)) or {"type": "object"},
-            "ui_schema": model.form(props.get(P.APPLICATION_FORM_UI_SCHEMA)) or {}}
+    return {"schema": _with_translations(model.form(props.get(P.APPLICATION_FORM_SCHEMA)), model)
+            or {"type": "object"},
+            "ui_schema": _with_translations(model.form(props.get(P.APPLICATION_FORM_UI_SCHEMA)), model) or {}}
 
 
 def requirements_of(model: ParsedModel) -> list[dict]:
@@ -158,5 +174,6 @@ def form_file(version: ProcessVersion, filename: str | None) -> dict | None:
     if not filename:
         return None
     # From the parsed model cached by content hash: the version's files column is not read per request.
-    text = model_for_version(version).bundle.files.get("forms", {}).get(filename)
-    return json.loads(text) if text else None
+    model = model_for_version(version)
+    text = model.bundle.files.get("forms", {}).get(filename)
+    return _with_translations(json.loads(text), model) if text else None

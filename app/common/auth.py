@@ -5,9 +5,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, g, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from app.common.errors import Forbidden, Unauthorized
+from app.common.i18n import N_
 from app.extensions import csrf, login_manager
 
 
@@ -15,7 +17,8 @@ def init_app(app: Flask) -> None:
     """Wire Flask-Login loaders and the CSRF rule."""
     login_manager.init_app(app)
     login_manager.login_view = "web.login"
-    login_manager.login_message = "Silakan masuk untuk melanjutkan."
+    login_manager.login_message = N_("Silakan masuk untuk melanjutkan.")
+    login_manager.localize_callback = gettext  # translated when flashed, in the reader's language
     csrf.init_app(app)
 
     from app.accounts import service as accounts

@@ -10,17 +10,24 @@ from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException
 
+from app.common.i18n import N_, translate
 from app.common.schemas import SURROGATE_MESSAGE, bad_text_paths, has_lone_surrogate
 
 log = logging.getLogger(__name__)
 
 
 class AppError(Exception):
-    """An error meant for the client: carries an HTTP status, a code and field messages."""
+    """An error meant for the client: carries an HTTP status, a code and field messages.
+
+    `default_message` is marked with `N_` and kept in Indonesian; the response translates the message and
+    the field messages into the reader's language when it is built (`_respond`), so a message raised
+    already translated (`_("...")`) passes through unchanged. Code that shows an error itself (a flash)
+    uses `shown_message(exc)`.
+    """
 
     status = 400
     code = "bad_request"
-    default_message = "Permintaan tidak valid."
+    default_message = N_("Permintaan tidak valid.")
 
     def __init__(self, message: str | None = None, *, fields: dict[str, list[str]] | None = None,
                  extra: dict[str, Any] | None = None, headers: dict[str, str] | None = None):
@@ -32,39 +39,40 @@ class AppError(Exception):
 
 
 class BadRequest(AppError):
-    status, code, default_message = 400, "bad_request", "Permintaan tidak valid."
+    status, code, default_message = 400, "bad_request", N_("Permintaan tidak valid.")
 
 
 class Unauthorized(AppError):
-    status, code, default_message = 401, "unauthorized", "Silakan masuk terlebih dahulu."
+    status, code, default_message = 401, "unauthorized", N_("Silakan masuk terlebih dahulu.")
 
 
 class Forbidden(AppError):
-    status, code, default_message = 403, "forbidden", "Anda tidak berwenang melakukan tindakan ini."
+    status, code, default_message = 403, "forbidden", N_("Anda tidak berwenang melakukan tindakan ini.")
 
 
 class NotFound(AppError):
-    status, code, default_message = 404, "not_found", "Data tidak ditemukan."
+    status, code, default_message = 404, "not_found", N_("Data tidak ditemukan.")
 
 
 class Conflict(AppError):
-    status, code, default_message = 409, "conflict", "Data telah diubah oleh orang lain. Muat ulang lalu coba lagi."
+    status, code, default_message = 409, "conflict", N_(
+        "Data telah diubah oleh orang lain. Muat ulang lalu coba lagi.")
 
 
 class PayloadTooLarge(AppError):
-    status, code, default_message = 413, "payload_too_large", "Berkas terlalu besar."
+    status, code, default_message = 413, "payload_too_large", N_("Berkas terlalu besar.")
 
 
 class UnsupportedMediaType(AppError):
-    status, code, default_message = 415, "unsupported_media_type", "Jenis berkas tidak diizinkan."
+    status, code, default_message = 415, "unsupported_media_type", N_("Jenis berkas tidak diizinkan.")
 
 
 class ValidationFailed(AppError):
-    status, code, default_message = 422, "validation_error", "Periksa kembali isian yang ditandai."
+    status, code, default_message = 422, "validation_error", N_("Periksa kembali isian yang ditandai.")
 
 
 class TooManyRequests(AppError):
-    status, code, default_message = 429, "rate_limited", "Terlalu banyak permintaan. Coba lagi nanti."
+    status, code, default_message = 429, "rate_limited", N_("Terlalu banyak permintaan. Coba lagi nanti.")
 
 
 def wants_json() -> bool:
@@ -75,11 +83,22 @@ def wants_json() -> bool:
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
+def shown_message(exc: AppError) -> str:
+    """An error's message in the reader's language, for code that shows it itself (a flash)."""
+    return translate(exc.message) or ""
+
+
+def translated_fields(fields: dict | None) -> dict[str, list]:
+    """Field messages in the reader's language (marked constants are translated, other text passes)."""
+    return {key: [translate(m) if isinstance(m, str) else m for m in messages] if isinstance(messages, list)
+            else messages for key, messages in (fields or {}).items()}
+
+
 def error_body(status: int, code: str, message: str, fields: dict | None = None, **extra: Any) -> dict:
-    """The JSON error document of API.md."""
-    error: dict[str, Any] = {"code": code, "message": message}
+    """The JSON error document of API.md, its message and field messages in the reader's language."""
+    error: dict[str, Any] = {"code": code, "message": translate(message)}
     if fields:
-        error["fields"] = fields
+        error["fields"] = translated_fields(fields)
     error.update(extra)
     return {"error": error}
 
@@ -89,7 +108,8 @@ def _respond(status: int, code: str, message: str, fields: dict | None = None,
     if wants_json():
         response = jsonify(error_body(status, code, message, fields, **extra))
     else:
-        response = render_template("error.html", status=status, message=message, fields=fields or {})
+        response = render_template("error.html", status=status, message=translate(message),
+                                   fields=translated_fields(fields))
         response = (response, status)
         from flask import make_response
         response = make_response(*response)
@@ -141,6 +161,25 @@ def refuse_lone_surrogates() -> None:
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
                415: "unsupported_media_type", 422: "validation_error", 429: "rate_limited"}
+# Werkzeug's own descriptions are English sentences: an HTTP error raised without a message of ours is
+# answered with the matching message of the app (translated like the others).
+_HTTP_MESSAGES = {400: BadRequest.default_message, 401: Unauthorized.default_message,
+                  403: Forbidden.default_message, 404: NotFound.default_message,
+                  405: N_("Metode permintaan ini tidak diizinkan untuk alamat ini."),
+                  409: Conflict.default_message, 413: PayloadTooLarge.default_message,
+                  415: UnsupportedMediaType.default_message, 429: TooManyRequests.default_message}
+MALFORMED_JSON_MESSAGE = N_("Badan permintaan bukan JSON yang sah.")
+INTERNAL_ERROR_MESSAGE = N_("Terjadi kesalahan pada server. Tim kami telah dicatat.")
+
+
+def _http_message(exc: HTTPException, status: int) -> str:
+    """The message of an HTTP error: its own description, or ours when it carries Werkzeug's default one."""
+    description = exc.description if isinstance(exc.description, str) else None
+    if status == 429:  # Flask-Limiter describes the limit ("30 per 1 minute"), not what to do
+        return TooManyRequests.default_message
+    if description is None or description == type(exc).description:
+        return _HTTP_MESSAGES.get(status, description or exc.name)
+    return description
 
 
 def init_app(app: Flask) -> None:
@@ -176,14 +215,14 @@ def init_app(app: Flask) -> None:
                     merged.setdefault("_body", location_messages)
             fields = flatten_messages(merged)
         if status == 400 and messages and "json" in messages and messages["json"] == ["Invalid JSON body."]:
-            return _respond(400, "malformed_json", "Badan permintaan bukan JSON yang sah.")
+            return _respond(400, "malformed_json", MALFORMED_JSON_MESSAGE)
         if status == 422:
             return _respond(422, "validation_error", ValidationFailed.default_message, fields)
         if status == 413 and not fields:  # MAX_CONTENT_LENGTH: nothing of the body was read
             limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
             return _respond(413, "payload_too_large",
                             gettext("Permintaan terlalu besar (paling besar %(mb)s MB).", mb=limit // (1024 * 1024)))
-        message = exc.description if isinstance(exc.description, str) else exc.name
+        message = _http_message(exc, status)
         return _respond(status, _HTTP_CODES.get(status, "error"), message, fields,
                         dict(exc.get_headers() and [h for h in exc.get_headers() if h[0] == "Retry-After"]))
 
@@ -192,4 +231,4 @@ def init_app(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return handle_http_exception(exc)
         log.exception("unhandled error on %s %s", request.method, request.path)
-        return _respond(500, "internal_error", "Terjadi kesalahan pada server. Tim kami telah dicatat.")
+        return _respond(500, "internal_error", INTERNAL_ERROR_MESSAGE)

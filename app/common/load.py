@@ -15,6 +15,7 @@ in the proxy and the server's queue is refused before it waits again.
 """
 from __future__ import annotations
 
+import html
 import json
 import logging
 import threading
@@ -22,38 +23,73 @@ import time
 from collections.abc import Callable, Iterable
 
 from flask import Flask
+from werkzeug.http import parse_cookie
+
+from app.common.i18n import COOKIE, DEFAULT_LOCALE, LANGUAGES, N_
 
 log = logging.getLogger(__name__)
 
-OVERLOADED_MESSAGE = "Server sedang sibuk melayani banyak permintaan. Silakan coba lagi dalam {seconds} detik."
+# The refusal is written before the app runs (no request, no Babel context): its texts are translated once per
+# language when the shedder is set up (`refusal_texts`), and picked by the request's language cookie.
+OVERLOADED_MESSAGE = N_("Server sedang sibuk melayani banyak permintaan. Silakan coba lagi dalam %(seconds)s detik.")
+PAGE_TITLE = N_("Server sedang sibuk")
+PAGE_KEPT = N_("Data yang sudah Anda kirim sebelumnya tetap tersimpan. Muat ulang halaman ini sebentar lagi.")
+PAGE_HOME = N_("Kembali ke beranda")
+DATABASE_UNAVAILABLE_MESSAGE = N_("Layanan sedang tidak dapat mengakses basis data. Silakan coba lagi sebentar lagi.")
 
 _PAGE = """<!doctype html>
-<html lang="id">
+<html lang="{lang}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Server sedang sibuk - SatuPintu</title></head>
+<title>{title} - SatuPintu</title></head>
 <body>
 <main>
-<h1>Server sedang sibuk</h1>
+<h1>{title}</h1>
 <p>{message}</p>
-<p>Data yang sudah Anda kirim sebelumnya tetap tersimpan. Muat ulang halaman ini sebentar lagi.</p>
-<p><a href="/">Kembali ke beranda</a></p>
+<p>{kept}</p>
+<p><a href="/">{home}</a></p>
 </main>
 </body>
 </html>
 """
 
 
+def refusal_texts(retry_after: int, translate: Callable[[str, str], str] | None = None) -> dict[str, dict]:
+    """Per language: the refusal's JSON message and its HTML page. `translate(locale, text)` gives a text in a
+    language (default: the Indonesian source)."""
+    translate = translate or (lambda _locale, text: text)
+    texts = {}
+    for code in LANGUAGES:
+        message = translate(code, OVERLOADED_MESSAGE) % {"seconds": retry_after}
+        page = _PAGE.format(lang=code, title=html.escape(translate(code, PAGE_TITLE)), message=html.escape(message),
+                            kept=html.escape(translate(code, PAGE_KEPT)), home=html.escape(translate(code, PAGE_HOME)))
+        texts[code] = {"message": message, "page": page.encode()}
+    return texts
+
+
+def _babel_translator(app: Flask) -> Callable[[str, str], str]:
+    """`translate(locale, text)` through the app's catalog (flask-babel, in an app context of its own)."""
+
+    def translate(locale: str, text: str) -> str:
+        from flask_babel import force_locale, gettext
+
+        with app.app_context(), force_locale(locale):
+            return gettext(text)
+
+    return translate
+
+
 class LoadShedder:
     """WSGI middleware: a bounded number of requests in flight, a bounded wait, 503 beyond."""
 
     def __init__(self, app: Callable, *, max_in_flight: int, max_waiting: int, max_wait_ms: int,
-                 retry_after: int, exempt: Iterable[str] = ()):
+                 retry_after: int, exempt: Iterable[str] = (), texts: dict[str, dict] | None = None):
         self.app = app
         self.max_in_flight = max_in_flight
         self.max_waiting = max_waiting
         self.max_wait = max_wait_ms / 1000.0
         self.retry_after = retry_after
         self.exempt = tuple(exempt)
+        self.texts = texts or refusal_texts(retry_after)
         self._slots = threading.BoundedSemaphore(max_in_flight)
         self._lock = threading.Lock()
         self.in_flight = 0
@@ -106,13 +142,13 @@ class LoadShedder:
     def _refuse(self, environ: dict, start_response: Callable) -> list[bytes]:
         with self._lock:
             self.shed += 1
-        message = OVERLOADED_MESSAGE.format(seconds=self.retry_after)
+        texts = self.texts.get(_language(environ)) or self.texts[DEFAULT_LOCALE]
         if _wants_json(environ):
-            body = json.dumps({"error": {"code": "overloaded", "message": message,
+            body = json.dumps({"error": {"code": "overloaded", "message": texts["message"],
                                          "retry_after": self.retry_after}}).encode()
             content_type = "application/json"
         else:
-            body = _PAGE.format(message=message).encode()
+            body = texts["page"]
             content_type = "text/html; charset=utf-8"
         start_response("503 Service Unavailable", [
             ("Content-Type", content_type), ("Content-Length", str(len(body))),
@@ -120,6 +156,15 @@ class LoadShedder:
             ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'self'"),
             ("X-Content-Type-Options", "nosniff")])
         return [body]
+
+
+def _language(environ: dict) -> str:
+    """The language chosen with the switch (its cookie), else Indonesian, as `app.common.i18n` reads it."""
+    raw = environ.get("HTTP_COOKIE", "")
+    if COOKIE not in raw:
+        return DEFAULT_LOCALE
+    chosen = parse_cookie(raw).get(COOKIE)
+    return chosen if chosen in LANGUAGES else DEFAULT_LOCALE
 
 
 def _wants_json(environ: dict) -> bool:
@@ -140,8 +185,7 @@ def _database_unavailable(exc: Exception):
     except Exception:  # noqa: BLE001 - the connection is gone; the pool replaces it on next checkout
         pass
     log.warning("database unavailable: %s", str(exc).splitlines()[0] if str(exc) else exc.__class__.__name__)
-    return _respond(503, "database_unavailable", "Layanan sedang tidak dapat mengakses basis data. "
-                    "Silakan coba lagi sebentar lagi.", headers={"Retry-After": "5"})
+    return _respond(503, "database_unavailable", DATABASE_UNAVAILABLE_MESSAGE, headers={"Retry-After": "5"})
 
 
 def init_app(app: Flask) -> None:
@@ -154,10 +198,11 @@ def init_app(app: Flask) -> None:
     if limit <= 0:
         return
     exempt = [p.strip() for p in str(app.config.get("LOAD_SHED_EXEMPT", "")).split(",") if p.strip()]
+    retry_after = int(app.config.get("LOAD_RETRY_AFTER_SECONDS", 5))
     shedder = LoadShedder(app.wsgi_app, max_in_flight=limit,
                           max_waiting=int(app.config.get("LOAD_MAX_WAITING", 0)),
                           max_wait_ms=int(app.config.get("LOAD_MAX_WAIT_MS", 0)),
-                          retry_after=int(app.config.get("LOAD_RETRY_AFTER_SECONDS", 5)),
-                          exempt=exempt)
+                          retry_after=retry_after, exempt=exempt,
+                          texts=refusal_texts(retry_after, _babel_translator(app)))
     app.wsgi_app = shedder
     app.extensions["satupintu.load_shedder"] = shedder

@@ -6,9 +6,11 @@ from datetime import date
 from functools import wraps
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common.errors import Forbidden
+from app.common.i18n import translate
 from app.common.schemas import DATE_RANGE_MESSAGE, in_date_range
 from app.extensions import login_manager
 
@@ -23,7 +25,7 @@ def page_for(*roles: str, check: Callable | None = None) -> Callable:
             if not current_user.is_authenticated:
                 return login_manager.unauthorized()
             if roles and not current_user.has_role(*roles):
-                raise Forbidden("Halaman ini bukan untuk peran Anda.")
+                raise Forbidden(_("Halaman ini bukan untuk peran Anda."))
             if check is not None:
                 check(current_user._get_current_object())
             return view(*args, **kwargs)
@@ -34,16 +36,19 @@ def page_for(*roles: str, check: Callable | None = None) -> Callable:
 
 
 def date_arg(name: str, errors: dict[str, list[str]], *, field: str | None = None) -> date | None:
-    """A YYYY-MM-DD query argument; an unreadable one is reported under `field` (default: its name)."""
+    """A YYYY-MM-DD query argument; an unreadable one is reported under `field` (default: its name).
+
+    The messages are in the reader's language: pages show them as they are.
+    """
     raw = (request.args.get(name) or "").strip()
     if not raw:
         return None
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        errors[field or name] = ["Tanggal tidak valid (gunakan format TTTT-BB-HH)."]
+        errors[field or name] = [_("Tanggal tidak valid (gunakan format TTTT-BB-HH).")]
         return None
     if not in_date_range(day):  # year 1 or 9999 overflows the conversion to office time
-        errors[field or name] = [DATE_RANGE_MESSAGE]
+        errors[field or name] = [translate(DATE_RANGE_MESSAGE)]
         return None
     return day

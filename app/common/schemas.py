@@ -8,6 +8,8 @@ from typing import Any
 
 from marshmallow import EXCLUDE, INCLUDE, Schema, ValidationError, fields, pre_load, validate
 
+from app.common.i18n import N_
+
 MAX_ID = 2**31 - 1  # row ids are 32-bit integers: a larger id is no row
 MAX_PAGE = 100_000
 ID_RANGE = validate.Range(min=1, max=MAX_ID)
@@ -16,9 +18,11 @@ PAGE_RANGE = validate.Range(min=1, max=MAX_PAGE)
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
 EARLIEST_DATE, LATEST_DATE = date(2000, 1, 1), date(2100, 12, 31)
-DATE_RANGE_MESSAGE = f"Tanggal harus antara {EARLIEST_DATE.isoformat()} dan {LATEST_DATE.isoformat()}."
-NUL_MESSAGE = "Karakter NUL tidak diizinkan."
-SURROGATE_MESSAGE = "Teks memuat karakter yang tidak sah (surrogate Unicode tanpa pasangan)."
+# Marked constants, translated where shown (error responses translate field messages): the range is written
+# out in the message (a marked text cannot be an f-string), in the ISO form the input takes.
+DATE_RANGE_MESSAGE = N_("Tanggal harus antara 2000-01-01 dan 2100-12-31.")
+NUL_MESSAGE = N_("Karakter NUL tidak diizinkan.")
+SURROGATE_MESSAGE = N_("Teks memuat karakter yang tidak sah (surrogate Unicode tanpa pasangan).")
 
 
 def has_nul(text: str) -> bool:

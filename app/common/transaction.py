@@ -7,12 +7,13 @@ from collections.abc import Callable
 from functools import partial, wraps
 
 from flask import request
-from sqlalchemy import ForeignKey, String, Text, select
+from sqlalchemy import ForeignKey, Index, String, Text, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.common.errors import Conflict, ValidationFailed
+from app.common.i18n import N_
 from app.common.models import CreatedAtMixin
 from app.extensions import db
 
@@ -21,13 +22,15 @@ class IdempotencyKey(CreatedAtMixin, db.Model):
     """The first response to a POST carrying an Idempotency-Key, replayed on retries of the same request."""
 
     __tablename__ = "idempotency_keys"
+    __table_args__ = (Index("ix_idempotency_keys_created_at", "created_at"),)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     response: Mapped[str] = mapped_column(Text)
     request_sha256: Mapped[str | None] = mapped_column(String(64))
 
 
-KEY_REUSED = "Idempotency-Key ini sudah dipakai untuk permintaan lain. Gunakan kunci baru untuk permintaan baru."
+# Marked messages: error responses translate them into the reader's language.
+KEY_REUSED = N_("Idempotency-Key ini sudah dipakai untuk permintaan lain. Gunakan kunci baru untuk permintaan baru.")
 
 
 def _scoped_key(raw: str) -> str:
@@ -95,7 +98,7 @@ def transactional(view: Callable | None = None, *, idempotent: bool = False) -> 
                 stored = db.session.get(IdempotencyKey, scoped) if scoped else None
                 if stored is not None:  # a concurrent retry stored it first
                     return _replay(stored, fingerprint)
-                raise Conflict("Data bentrok dengan perubahan lain. Coba lagi.") from exc
+                raise Conflict(N_("Data bentrok dengan perubahan lain. Coba lagi.")) from exc
             except BaseException:
                 db.session.rollback()
                 raise
@@ -107,8 +110,6 @@ def transactional(view: Callable | None = None, *, idempotent: bool = False) -> 
 
 
 def cleanup_idempotency_keys(before) -> int:
-    """Forget replay records older than `before` (scheduler housekeeping)."""
-    rows = list(db.session.scalars(select(IdempotencyKey).where(IdempotencyKey.created_at < before)))
-    for row in rows:
-        db.session.delete(row)
-    return len(rows)
+    """Forget replay records older than `before` (each scheduler tick: workers/scheduler.py)."""
+    result = db.session.execute(delete(IdempotencyKey).where(IdempotencyKey.created_at < before))
+    return result.rowcount or 0

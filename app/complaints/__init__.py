@@ -13,3 +13,4 @@ def init_app(app) -> None:
     api.register_blueprint(bp)
     app.register_blueprint(pages)
     signals.host_action.connect(service.on_host_action, weak=False)
+    signals.handles_host_actions(*service.ACTIONS)

@@ -6,6 +6,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -14,18 +15,19 @@ from app.accounts.models import User
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import NotFound, ValidationFailed
+from app.common.i18n import N_, translate
 from app.extensions import db
 
 from .models import Complaint
 
 SERVICE_KEY = "pengaduan"
 TICKET_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read out over the phone
-STATUS_LABELS = {
-    "received": "Diterima, menunggu telaah",
-    "forwarded": "Diteruskan kepada unit yang berwenang",
-    "escalated": "Dieskalasi kepada Kepala Bidang",
-    "answered": "Telah dijawab",
-    "rejected": "Ditutup: tidak dapat ditindaklanjuti",
+STATUS_LABELS = {  # translated where shown (`status_label`)
+    "received": N_("Diterima, menunggu telaah"),
+    "forwarded": N_("Diteruskan kepada unit yang berwenang"),
+    "escalated": N_("Dieskalasi kepada Kepala Bidang"),
+    "answered": N_("Telah dijawab"),
+    "rejected": N_("Ditutup: tidak dapat ditindaklanjuti"),
 }
 # Deliverable addresses only: a local part, then dot-separated host labels (letters, digits, inner
 # hyphens) ending in a top-level domain of two or more letters; `budi@contoh` has no domain to reach.
@@ -38,6 +40,11 @@ FORM_FIELDS = {"name": "nama_lengkap", "contact": "kontak", "subject": "judul", 
                "registration_number": "nomor_registrasi"}
 
 
+def status_label(status: str) -> str:
+    """A complaint status in plain words, in the page's language."""
+    return translate(STATUS_LABELS.get(status, status))
+
+
 # -- filing ---------------------------------------------------------------------------------------
 
 
@@ -48,11 +55,11 @@ def normalize_contact(contact: str) -> tuple[str, str]:
         local = value.rpartition("@")[0]
         if (not EMAIL.match(value) or len(value) > 254 or len(local) > 64 or local.startswith(".")
                 or local.endswith(".") or ".." in local):
-            raise ValidationFailed(fields={"contact": ["Alamat email tidak valid."]})
+            raise ValidationFailed(fields={"contact": [_("Alamat email tidak valid.")]})
         return "email", value.lower()
     digits = re.sub(r"[\s().-]", "", value)
     if not PHONE.match(digits):
-        raise ValidationFailed(fields={"contact": ["Isi alamat email atau nomor HP (contoh 081234567890)."]})
+        raise ValidationFailed(fields={"contact": [_("Isi alamat email atau nomor HP (contoh 081234567890).")]})
     if digits.startswith("+62"):
         digits = "0" + digits[3:]
     elif digits.startswith("62"):
@@ -101,7 +108,7 @@ def file_complaint(*, name: str, contact: str, subject: str, body: str, registra
     normalize_contact(contact)
     number = (registration_number or "").strip().upper() or None
     if number is not None and cases.get_by_registration(number) is None:
-        raise ValidationFailed(fields={"registration_number": ["Nomor registrasi tidak ditemukan."]})
+        raise ValidationFailed(fields={"registration_number": [_("Nomor registrasi tidak ditemukan.")]})
     # Signed in: the complaint is the caller's. Anonymous: linked to no account, whatever the contact says.
     complainant = actor
     filer = actor if actor is not None else anonymous_complainant()
@@ -138,7 +145,7 @@ def get_by_ticket(ticket: str) -> Complaint:
     """A complaint by its ticket, or 404."""
     complaint = db.session.scalar(select(Complaint).where(Complaint.ticket == (ticket or "").strip().upper()))
     if complaint is None:
-        raise NotFound("Tiket pengaduan tidak ditemukan.")
+        raise NotFound(_("Tiket pengaduan tidak ditemukan."))
     return complaint
 
 
@@ -169,7 +176,7 @@ def in_complaint_states(tracked: dict) -> dict:
     if complaint is None:
         return tracked
     return {**tracked, "status": complaint.status,
-            "status_label": STATUS_LABELS.get(complaint.status, complaint.status), "current_step": None,
+            "status_label": status_label(complaint.status), "current_step": None,
             "submitted_at": clock.iso(complaint.created_at), "estimated_completion": clock.iso(complaint.due_at),
             "ticket": complaint.ticket if complaint.ticket == tracked["registration_number"] else None}
 
@@ -204,7 +211,7 @@ def can_handle(user: User) -> bool:
 def public_view(complaint: Complaint) -> dict:
     """What anyone holding the ticket may see: nothing that identifies the complainant."""
     return {"ticket": complaint.ticket, "status": complaint.status,
-            "status_label": STATUS_LABELS.get(complaint.status, complaint.status), "subject": complaint.subject,
+            "status_label": status_label(complaint.status), "subject": complaint.subject,
             "category": complaint.category, "created_at": clock.iso(complaint.created_at),
             "due_at": clock.iso(complaint.due_at), "forwarded_at": clock.iso(complaint.forwarded_at),
             "escalated_at": clock.iso(complaint.escalated_at), "answered_at": clock.iso(complaint.answered_at),
@@ -276,6 +283,8 @@ def _notify_answer(complaint: Complaint) -> None:
         user = _Contact(name=complaint.name, email=value if kind == "email" else "",
                         phone=value if kind == "phone" else None)
         channels = ("email",) if kind == "email" else ("sms",)
-    notifications.notify_user(user, "complaint_answered", f"Tanggapan atas pengaduan {complaint.ticket}",
+    # The subject is stored with the message and read by the complainant: the office's language, not the officer's.
+    subject = N_("Tanggapan atas pengaduan %(ticket)s") % {"ticket": complaint.ticket}
+    notifications.notify_user(user, "complaint_answered", subject,
                               {"complaint": complaint, "status_label": STATUS_LABELS.get(complaint.status)},
                               channels=channels, dedupe_key=f"complaint:{complaint.id}:answer")

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.accounts.models import Group
 from app.cases.models import Case
+from app.common.i18n import N_, translate
 from app.extensions import db
 from app.inbox.models import Task
 from app.sla import ledger
@@ -23,8 +24,8 @@ from app.sla.service import calendar
 
 from .timings import Timings
 
-OFFICE_LABEL = "DPMPTSP"
-APPLICANT_LABEL = "Pemohon"
+OFFICE_LABEL = "DPMPTSP"  # the office's name, the same in every language
+APPLICANT_LABEL = N_("Pemohon")
 
 
 def group_holders() -> dict[str, tuple[str, str]]:
@@ -77,7 +78,10 @@ def case_holders(submitted_at: datetime, end: datetime, tasks: list, entries: li
 
 
 def by_holder(condition: ColumnElement, timings: Timings, *, now: datetime) -> list[dict]:
-    """Per holder: total working days, cases held, and the average per case over the given cases."""
+    """Per holder: total working days, cases held, and the average per case over the given cases.
+
+    Labels are in the reader's language (agency names as the office wrote them).
+    """
     labels = group_holders()
     tasks: dict[int, list] = defaultdict(list)
     for row in db.session.execute(
@@ -100,7 +104,7 @@ def by_holder(condition: ColumnElement, timings: Timings, *, now: datetime) -> l
             seconds[holder] += value
             held[holder] += 1
     day = cal.office_day_seconds
-    items = [{"holder": key, "label": names.get(key, key), "working_days": round(value / day, 2), "cases": held[key],
-              "avg_working_days": round(value / day / counted, 2) if counted else None}
+    items = [{"holder": key, "label": translate(names.get(key, key)), "working_days": round(value / day, 2),
+              "cases": held[key], "avg_working_days": round(value / day / counted, 2) if counted else None}
              for key, value in seconds.items()]
     return sorted(items, key=lambda item: (-item["working_days"], item["holder"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -90,8 +91,8 @@ def breaches_by_officer(period: Period, service: str | None, *, now: datetime) -
         .join(Case, Case.id == Task.case_id).outerjoin(User, User.id == holder)
         .where(*_breach_scope(period, service, now))
         .group_by(Task.group_key, holder, User.name).order_by(count.desc(), Task.group_key))
-    return [{"group": r[0], "user_id": r[1], "name": r[2] or f"(belum diambil) kelompok {r[0]}", "count": int(r[3])}
-            for r in rows]
+    return [{"group": r[0], "user_id": r[1], "name": r[2] or _("(belum diambil) kelompok %(group)s", group=r[0]),
+             "count": int(r[3])} for r in rows]
 
 
 def volume_rows(period: Period, service: str | None) -> tuple[list, list]:

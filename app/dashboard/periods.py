@@ -5,17 +5,22 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from babel.dates import format_date
+from flask_babel import gettext as _
 from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.common import clock
 from app.common.errors import ValidationFailed
+from app.common.i18n import format_day_in
 from app.extensions import db
+
+from .formats import language
 
 MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 MAX_DAYS = 3 * 366  # a longer range is refused: reports of several years are made year by year
-MONTH_NAMES = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-               "November", "Desember")
+MONTH_PATTERN = "LLLL y"  # November 2026 (the month's own name, in the reader's language)
+SHORT_MONTH_PATTERN = "LLL y"  # Nov 2026, for chart axes
 
 
 @dataclass(frozen=True)
@@ -49,8 +54,8 @@ class Period:
         return list(dict.fromkeys(quarter_of(m) for m in self.months()))
 
     def label(self) -> str:
-        """The period in words (Indonesian dates)."""
-        return f"{long_date(self.start)} s.d. {long_date(self.end)}"
+        """The period in words in the reader's language: `1 Agustus 2026 s.d. 31 Agustus 2026`."""
+        return _("%(start)s s.d. %(end)s", start=long_date(self.start), end=long_date(self.end))
 
     def as_dict(self) -> dict:
         """JSON form: from/to dates."""
@@ -83,9 +88,9 @@ def build(start: date | None, end: date | None, now: datetime | None = None) -> 
         start = date(year, month, 1)
     errors: dict[str, list[str]] = {}
     if start > end:
-        errors["from"] = ["Tanggal awal harus sebelum atau sama dengan tanggal akhir."]
+        errors["from"] = [_("Tanggal awal harus sebelum atau sama dengan tanggal akhir.")]
     elif (end - start).days > MAX_DAYS:
-        errors["to"] = [f"Rentang paling panjang {MAX_DAYS} hari."]
+        errors["to"] = [_("Rentang paling panjang %(days)s hari.", days=MAX_DAYS)]
     if errors:
         raise ValidationFailed(fields=errors)
     return Period(start, end)
@@ -95,12 +100,12 @@ def parse_month(text: str | None, now: datetime | None = None) -> Period:
     """The period of a month written YYYY-MM (422 when malformed or in the future)."""
     found = MONTH.match((text or "").strip())
     if not found or not 1 <= int(found.group(2)) <= 12 or int(found.group(1)) < 2000:
-        raise ValidationFailed(fields={"month": ["Gunakan format YYYY-MM, misalnya 2026-11."]})
+        raise ValidationFailed(fields={"month": [_("Gunakan format YYYY-MM, misalnya 2026-11.")]})
     year, month = int(found.group(1)), int(found.group(2))
     first = date(year, month, 1)
     current = today(now)
     if first > current:
-        raise ValidationFailed(fields={"month": ["Bulan ini belum dimulai."]})
+        raise ValidationFailed(fields={"month": [_("Bulan ini belum dimulai.")]})
     following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
     return Period(first, following - timedelta(days=1))
 
@@ -116,15 +121,16 @@ def quarter_of(month_key: str) -> str:
     return f"{year}-Q{(int(month) - 1) // 3 + 1}"
 
 
-def month_label(month_key: str) -> str:
-    """'November 2026' for 2026-11."""
+def month_label(month_key: str, locale: str | None = None, *, short: bool = False) -> str:
+    """'November 2026' for 2026-11 in the reader's language (`short`: 'Nov 2026'; Agustus/August, Agu/Aug)."""
     year, month = month_key.split("-")
-    return f"{MONTH_NAMES[int(month) - 1]} {year}"
+    return format_date(date(int(year), int(month), 1), SHORT_MONTH_PATTERN if short else MONTH_PATTERN,
+                       locale=locale or language())
 
 
-def long_date(day: date) -> str:
-    """'3 November 2026'."""
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
+def long_date(day: date, locale: str | None = None) -> str:
+    """'3 November 2026' in the reader's language."""
+    return format_day_in(day, locale or language())
 
 
 def month_key_sql(column) -> ColumnElement:

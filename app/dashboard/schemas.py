@@ -1,9 +1,11 @@
 """API schemas of the dashboard and reports."""
 from marshmallow import Schema, fields, validate
 
+from app.common.i18n import N_
 from app.common.schemas import BaseSchema
 
-DATE_MESSAGE = {"invalid": "Gunakan format tanggal YYYY-MM-DD."}
+# Marked messages: error responses translate field messages into the reader's language.
+DATE_MESSAGE = {"invalid": N_("Gunakan format tanggal YYYY-MM-DD.")}
 
 
 class PeriodArgsSchema(BaseSchema):
@@ -22,7 +24,7 @@ class DetailArgsSchema(PeriodArgsSchema):
 
 class HeatmapArgsSchema(PeriodArgsSchema):
     service = fields.String(required=True, validate=validate.Length(min=1, max=64),
-                            error_messages={"required": "Pilih layanan."})
+                            error_messages={"required": N_("Pilih layanan.")})
 
 
 class CsvArgsSchema(BaseSchema):
@@ -33,7 +35,7 @@ class CsvArgsSchema(BaseSchema):
 
 class MonthArgsSchema(BaseSchema):
     month = fields.String(required=True, metadata={"description": "YYYY-MM"},
-                          error_messages={"required": "Isi bulan laporan (YYYY-MM)."})
+                          error_messages={"required": N_("Isi bulan laporan (YYYY-MM).")})
 
 
 class PeriodSchema(Schema):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import and_
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -29,7 +30,7 @@ _public_lock = threading.Lock()
 def require_supervisor(actor) -> None:
     """Dashboards and reports are for supervisors and admins (403 for anyone else)."""
     if actor is None or not actor.has_role(*SUPERVISOR_ROLES):
-        raise Forbidden("Dasbor dan laporan hanya untuk supervisor.")
+        raise Forbidden(_("Dasbor dan laporan hanya untuk supervisor."))
 
 
 def check_service(service: str | None) -> str | None:
@@ -37,7 +38,7 @@ def check_service(service: str | None) -> str | None:
     if not service:
         return None
     if not indicators.services(service):
-        raise ValidationFailed(fields={"service": ["Layanan tidak dikenal."]})
+        raise ValidationFailed(fields={"service": [_("Layanan tidak dikenal.")]})
     return service
 
 
@@ -173,7 +174,7 @@ def cases_csv(actor, *, period: Period, service: str | None = None, now: datetim
 
 
 def monthly_report(actor, *, month: str, now: datetime | None = None) -> bytes:
-    """The month's performance report as PDF."""
+    """The month's performance report as PDF, in the requester's language (headings, numbers, dates)."""
     from app.permits.layout import Office
 
     from . import pdf
@@ -199,7 +200,8 @@ def transparency(now: datetime | None = None) -> dict:
             "issued", "rejected")} | {"ikm": {k: row["ikm"][k] for k in ("score", "category", "label", "responses")}})
     public = {s["service"] for s in services}
     measured = [c for c in basis.timings.measured() if c.service in public]
-    return {"period": period.as_dict(), "period_label": period.label(), "generated_at": clock.iso(basis.now),
+    # No text in a language here: the figures are cached for every reader (the page writes the period in words).
+    return {"period": period.as_dict(), "generated_at": clock.iso(basis.now),
             "services": services, "on_time_rate": on_time_rate(measured), "measured_cases": len(measured),
             "submitted": sum(s["submitted"] for s in services), "issued": sum(s["issued"] for s in services),
             "volume": indicators.volume(period, [r for r in basis.submitted if r[0] in public],

@@ -1,6 +1,10 @@
-"""Tasks API: list, get, claim, release, assign, complete."""
+"""Tasks API: list, get, claim, release, assign, complete; the draft permit of an approval or signing step."""
 from __future__ import annotations
 
+import io
+
+from flask import send_file
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.accounts import service as accounts
@@ -9,6 +13,7 @@ from app.common import clock
 from app.common.auth import require_user
 from app.common.errors import Forbidden, ValidationFailed
 from app.common.transaction import transactional
+from app.permits import draft
 
 from . import service
 from .schemas import (
@@ -99,10 +104,10 @@ def assign_task(args, task_id: str):
     user = require_user()
     task = service.get_visible(user, task_id)
     if not service.is_supervisor(user):  # before the lookup: others learn nothing about user ids
-        raise Forbidden("Hanya supervisor yang dapat menugaskan.")
+        raise Forbidden(_("Hanya supervisor yang dapat menugaskan."))
     assignee = accounts.get(args["user_id"])
     if assignee is None:
-        raise ValidationFailed(fields={"user_id": ["Pengguna tidak ditemukan."]})
+        raise ValidationFailed(fields={"user_id": [_("Pengguna tidak ditemukan.")]})
     return task_view(service.assign(task=task, actor=user, assignee=assignee))
 
 
@@ -114,8 +119,30 @@ def complete_task(args, task_id: str):
     """Complete a step with its form data; the case moves on."""
     user = require_user()
     task = service.get_visible(user, task_id)
-    case = service.complete(task=task, actor=user, data=args["data"])
+    data = args["data"]
+    confirmed = "1" if args["confirm_draft_reviewed"] else None
+    errors = draft.confirmation_errors(task=task, data=data, confirmed=confirmed)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    draft.record_confirmation(task=task, actor=user, data=data)
+    case = service.complete(task=task, actor=user, data=data)
     return {"case": cases.describe(case, user)}
+
+
+@bp.get("/tasks/<task_id>/draft-permit.pdf")
+@bp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf",
+             description="The draft permit, marked as draft (not stored)")
+def draft_permit(task_id: str):
+    """The permit as it would be issued, for an open approval or signing step: watermarked, no number, no QR."""
+    user = require_user()
+    task = service.get_visible(user, task_id)
+    if not accounts.is_staff(user):
+        raise Forbidden()
+    body = draft.for_task(task=task, viewer=user)
+    response = send_file(io.BytesIO(body), mimetype="application/pdf",
+                         download_name=f"draf-izin-{task.case.registration_number or task.case_id}.pdf")
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.post("/tasks/<task_id>/priority")

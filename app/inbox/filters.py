@@ -1,11 +1,13 @@
 """Saved inbox filters: an officer keeps a set of filter parameters, optionally shared with a group."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from app.accounts.models import User
 from app.common import clock
 from app.common.errors import NotFound, ValidationFailed
+from app.common.i18n import format_number
 from app.extensions import db
 
 from .models import SavedFilter
@@ -40,17 +42,17 @@ def save(*, owner: User, name: str, params: dict, group_key: str | None = None) 
     name = (name or "").strip()
     errors: dict[str, list[str]] = {}
     if not name:
-        errors["name"] = ["Beri nama filter."]
+        errors["name"] = [_("Beri nama filter.")]
     elif len(name) > 100:
-        errors["name"] = ["Paling banyak 100 karakter."]
+        errors["name"] = [_("Paling banyak %(count)s karakter.", count=format_number(100))]
     if group_key and group_key not in owner.group_keys:
-        errors["group_key"] = ["Filter hanya dapat dibagikan ke kelompok Anda sendiri."]
+        errors["group_key"] = [_("Filter hanya dapat dibagikan ke kelompok Anda sendiri.")]
     cleaned = clean_params(params)
     if not cleaned:
-        errors["params"] = ["Pilih setidaknya satu filter sebelum menyimpan."]
+        errors["params"] = [_("Pilih setidaknya satu filter sebelum menyimpan.")]
     count = len([f for f in visible_to(owner) if f.owner_id == owner.id])
     if count >= MAX_FILTERS_PER_USER:
-        errors["name"] = [f"Paling banyak {MAX_FILTERS_PER_USER} filter tersimpan."]
+        errors["name"] = [_("Paling banyak %(count)s filter tersimpan.", count=format_number(MAX_FILTERS_PER_USER))]
     if errors:
         raise ValidationFailed(fields=errors)
     row = SavedFilter(owner_id=owner.id, name=name, params=cleaned, group_key=group_key or None,
@@ -64,6 +66,6 @@ def delete(*, filter_id: int, actor: User) -> None:
     """Delete one of the actor's own saved filters."""
     row = db.session.get(SavedFilter, filter_id)
     if row is None or row.owner_id != actor.id:
-        raise NotFound("Filter tidak ditemukan.")
+        raise NotFound(_("Filter tidak ditemukan."))
     db.session.delete(row)
     db.session.flush()

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import service as accounts
@@ -42,8 +43,8 @@ def start():
         except AppError as exc:
             errors = exc.fields or {"_form": [exc.message]}
         else:
-            flash("Akun pemohon dibuat; tautan untuk mengatur kata sandi dikirim ke email pemohon." if created
-                  else "Pemohon ditemukan. Lanjutkan mengisi permohonan.", "success")
+            flash(_("Akun pemohon dibuat; tautan untuk mengatur kata sandi dikirim ke email pemohon.") if created
+                  else _("Pemohon ditemukan. Lanjutkan mengisi permohonan."), "success")
             return redirect(url_for("inbox_intake.draft", case_id=case.id))
     return render_template("inbox/intake_start.html", services=catalog.list_public(), errors=errors,
                            form=request.form), (422 if errors else 200)
@@ -83,8 +84,8 @@ def save_data(case_id: int):
     data, errors = parse_form(form["schema"], request.form, ui_schema=form["ui_schema"], partial=True)
     if errors:
         return _render_draft(case, data=data, errors=errors, status=422)
-    _, error = perform(lambda: cases.update_draft(case=intake.get_draft(officer, case_id), actor=officer, data=data),
-                       success="Data permohonan disimpan.")
+    _saved, error = perform(lambda: cases.update_draft(case=intake.get_draft(officer, case_id), actor=officer,
+                                                       data=data), success=_("Data permohonan disimpan."))
     if isinstance(error, ValidationFailed):
         return _render_draft(intake.get_draft(officer, case_id), data=data, errors=error.fields, status=422)
     return redirect(url_for("inbox_intake.draft", case_id=case_id))
@@ -98,11 +99,11 @@ def upload(case_id: int):
     chosen = [(key.removeprefix("file_"), f) for key, f in request.files.items(multi=True)
               if key.startswith("file_") and f and f.filename]
     if not chosen:
-        flash("Pilih berkas yang akan diunggah.", "error")
+        flash(_("Pilih berkas yang akan diunggah."), "error")
     for requirement, upload_file in chosen:
         perform(lambda r=requirement, u=upload_file: cases.add_document(
             case=intake.get_draft(officer, case_id), actor=officer, requirement=r, stream=u.stream,
-            filename=u.filename), success=f"{upload_file.filename} diunggah.")
+            filename=u.filename), success=_("%(filename)s diunggah.", filename=upload_file.filename))
     return redirect(url_for("inbox_intake.draft", case_id=case_id))
 
 
@@ -119,6 +120,6 @@ def submit(case_id: int):
     except AppError as exc:
         flash(exc.message, "error")
         return redirect(url_for("inbox_intake.draft", case_id=case_id))
-    flash(f"Permohonan diajukan atas nama {case.applicant.name}. Nomor registrasi: {case.registration_number}.",
-          "success")
+    flash(_("Permohonan diajukan atas nama %(name)s. Nomor registrasi: %(number)s.", name=case.applicant.name,
+            number=case.registration_number), "success")
     return redirect(url_for("cases_officer.show", case_id=case.id))

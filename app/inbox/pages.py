@@ -5,9 +5,11 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 
 from app.cases import events
 from app.common.errors import AppError
+from app.common.i18n import format_number
 from app.common.pages import page_for  # noqa: F401 - the guard of every officer page, imported from here
 from app.common.transaction import transactional
 from app.common.urls import safe_next
@@ -43,11 +45,11 @@ def back(default_endpoint: str, **values: Any):
 
 
 def working_days_text(days: float | None) -> str:
-    """Working days left as a phrase: '2,5 hari kerja lagi', 'terlambat 1 hari kerja'."""
+    """Working days left as a phrase in the page's language: '2,5 hari kerja lagi', 'terlambat 1 hari kerja'."""
     if days is None:
-        return "tanpa tenggat"
-    amount = f"{abs(days):.1f}".replace(".", ",").removesuffix(",0")
-    return f"{amount} hari kerja lagi" if days >= 0 else f"terlambat {amount} hari kerja"
+        return _("tanpa tenggat")
+    amount = format_number(round(abs(days), 1), "#,##0.#")
+    return _("%(days)s hari kerja lagi", days=amount) if days >= 0 else _("terlambat %(days)s hari kerja", days=amount)
 
 
 def register_filters(bp: Blueprint) -> None:
@@ -67,7 +69,8 @@ def requirement_entries(case, documents: list) -> list[dict]:
         if not req.get("required", True) and doc is None:
             continue
         entries.append({"key": req["key"], "label": req.get("label", req["key"]),
-                        "description": f"Berkas: {doc.filename}" if doc else "Berkas belum diunggah."})
+                        "description": _("Berkas: %(filename)s", filename=doc.filename) if doc
+                        else _("Berkas belum diunggah.")})
     return entries
 
 

@@ -9,20 +9,27 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts.models import Group, User, UserRole, user_groups
 from app.cases import events
 from app.common import clock
 from app.common.errors import Forbidden, NotFound, ValidationFailed
+from app.common.i18n import N_
 from app.extensions import db
 
 from .deadlines import mark_risk, office_today
 from .models import OPEN_STATES, ROUTING_MODES, Absence, GroupRouting, Task
 from .service import APPLICANT_GROUP, is_supervisor
 
-ROUTING_LABELS = {"manual": "Manual (petugas mengambil sendiri)", "round_robin": "Otomatis bergiliran",
-                  "least_loaded": "Otomatis ke petugas dengan beban paling sedikit"}
+ROUTING_LABELS = {"manual": N_("Manual (petugas mengambil sendiri)"), "round_robin": N_("Otomatis bergiliran"),
+                  "least_loaded": N_("Otomatis ke petugas dengan beban paling sedikit")}
+# History notes the system writes (stored in Indonesian, translated where shown).
+DELEGATED_NOTE = N_("dialihkan kepada petugas pengganti selama pemegang tidak di tempat")
+RETURNED_NOTE = N_("dikembalikan ke kelompok selama pemegang tidak di tempat")
+AUTO_ASSIGNED_NOTES = {"round_robin": N_("penugasan otomatis (bergiliran)"),
+                       "least_loaded": N_("penugasan otomatis (beban terendah)")}
 MAX_DELEGATION_HOPS = 5
 
 
@@ -46,7 +53,7 @@ def resolve_assignee(user: User, *, day: date | None = None) -> User:
     day = day or office_today()
     seen = {user.id}
     current = user
-    for _ in range(MAX_DELEGATION_HOPS):
+    for _hop in range(MAX_DELEGATION_HOPS):
         absence = active_absence(current, day=day)
         if absence is None or absence.delegate_id in seen:
             return current
@@ -80,21 +87,21 @@ def create_absence(*, user: User, actor: User, delegate: User | None, starts_on:
                    ends_on: date | None, note: str | None = None) -> Absence:
     """Record an absence; when it has begun, the user's open tasks move to the delegate at once."""
     if actor.id != user.id and not is_supervisor(actor):
-        raise Forbidden("Anda hanya dapat mengatur ketidakhadiran Anda sendiri.")
+        raise Forbidden(_("Anda hanya dapat mengatur ketidakhadiran Anda sendiri."))
     errors: dict[str, list[str]] = {}
     today = office_today()
     if starts_on is None:
-        errors["starts_on"] = ["Wajib diisi."]
+        errors["starts_on"] = [_("Wajib diisi.")]
     if ends_on is None:
-        errors["ends_on"] = ["Wajib diisi."]
+        errors["ends_on"] = [_("Wajib diisi.")]
     if starts_on and ends_on and ends_on < starts_on:
-        errors["ends_on"] = ["Tanggal selesai tidak boleh sebelum tanggal mulai."]
+        errors["ends_on"] = [_("Tanggal selesai tidak boleh sebelum tanggal mulai.")]
     elif ends_on and ends_on < today:
-        errors["ends_on"] = ["Tanggal selesai sudah lewat."]
+        errors["ends_on"] = [_("Tanggal selesai sudah lewat.")]
     if delegate is None:
-        errors["delegate_id"] = ["Pilih petugas pengganti."]
+        errors["delegate_id"] = [_("Pilih petugas pengganti.")]
     elif delegate.id not in {u.id for u in delegate_candidates(user)}:
-        errors["delegate_id"] = ["Pengganti harus petugas aktif dari kelompok yang sama."]
+        errors["delegate_id"] = [_("Pengganti harus petugas aktif dari kelompok yang sama.")]
     if errors:
         raise ValidationFailed(fields=errors)
     overlapping = db.session.scalar(select(Absence).where(
@@ -103,8 +110,8 @@ def create_absence(*, user: User, actor: User, delegate: User | None, starts_on:
          | ((Absence.user_id == delegate.id) & (Absence.delegate_id == user.id)))).limit(1))
     if overlapping is not None:
         field = "starts_on" if overlapping.user_id == user.id else "delegate_id"
-        message = ("Sudah ada ketidakhadiran pada rentang tanggal ini." if field == "starts_on"
-                   else "Pengganti tidak hadir pada rentang ini dan mendelegasikan kepada Anda.")
+        message = (_("Sudah ada ketidakhadiran pada rentang tanggal ini.") if field == "starts_on"
+                   else _("Pengganti tidak hadir pada rentang ini dan mendelegasikan kepada Anda."))
         raise ValidationFailed(fields={field: [message]})
     absence = Absence(user_id=user.id, delegate_id=delegate.id, starts_on=starts_on, ends_on=ends_on,
                       note=(note or "").strip()[:500] or None, created_at=clock.now())
@@ -119,7 +126,7 @@ def end_absence(*, absence_id: int, actor: User) -> Absence:
     """End (or cancel) an absence now; tasks already handed over stay with the delegate."""
     absence = db.session.get(Absence, absence_id)
     if absence is None or (absence.user_id != actor.id and not is_supervisor(actor)):
-        raise NotFound("Data ketidakhadiran tidak ditemukan.")
+        raise NotFound(_("Data ketidakhadiran tidak ditemukan."))
     absence.cancelled_at = clock.now()
     db.session.flush()
     return absence
@@ -137,14 +144,14 @@ def hand_over(absence: Absence, *, now: datetime) -> int:
             task.state = "claimed"
             task.claimed_at = now
             events.record(task.case, "task_delegated", actor_id=None, step=task.name, bpmn_id=task.bpmn_id,
-                          note="dialihkan kepada petugas pengganti selama pemegang tidak di tempat",
+                          note=DELEGATED_NOTE, note_values={},
                           data={"from_id": absence.user_id, "assignee_id": delegate.id})
         else:
             task.assignee_id = None
             task.state = "ready"
             task.claimed_at = None
             events.record(task.case, "task_released", actor_id=None, step=task.name, bpmn_id=task.bpmn_id,
-                          note="dikembalikan ke kelompok selama pemegang tidak di tempat",
+                          note=RETURNED_NOTE, note_values={},
                           data={"from_id": absence.user_id})
         moved += 1
     absence.applied_at = now
@@ -170,11 +177,11 @@ def routing_modes() -> dict[str, str]:
 def set_routing(*, group_key: str, mode: str, actor: User) -> GroupRouting:
     """A supervisor chooses how new tasks of a group are assigned."""
     if not is_supervisor(actor):
-        raise Forbidden("Hanya supervisor yang dapat mengatur penugasan kelompok.")
+        raise Forbidden(_("Hanya supervisor yang dapat mengatur penugasan kelompok."))
     if mode not in ROUTING_MODES:
-        raise ValidationFailed(fields={"mode": ["Pilihan tidak valid."]})
+        raise ValidationFailed(fields={"mode": [_("Pilihan tidak valid.")]})
     if group_key == APPLICANT_GROUP or db.session.scalar(select(Group).where(Group.key == group_key)) is None:
-        raise ValidationFailed(fields={"group": ["Kelompok tidak dikenal."]})
+        raise ValidationFailed(fields={"group": [_("Kelompok tidak dikenal.")]})
     row = db.session.get(GroupRouting, group_key)
     if row is None:
         row = GroupRouting(group_key=group_key)
@@ -234,7 +241,7 @@ def on_task_opened(sender, *, case, task: Task, **_: object) -> None:
     task.state = "claimed"
     task.claimed_at = clock.now()
     events.record(case, "task_assigned", actor_id=None, step=task.name, bpmn_id=task.bpmn_id,
-                  note=f"penugasan otomatis ({'bergiliran' if mode == 'round_robin' else 'beban terendah'})",
+                  note=AUTO_ASSIGNED_NOTES.get(mode, AUTO_ASSIGNED_NOTES["least_loaded"]), note_values={},
                   data={"assignee_id": chosen.id, "mode": mode})
 
 

@@ -56,6 +56,9 @@ class TaskDetailSchema(TaskSchema):
 
 class CompleteSchema(BaseSchema):
     data = fields.Dict(required=True)
+    # The signer's statement that they read the draft permit (GET /tasks/{id}/draft-permit.pdf); required
+    # when the completion signs the permit, as the task page's checkbox is.
+    confirm_draft_reviewed = fields.Boolean(load_default=False)
 
 
 class AssignSchema(BaseSchema):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import aliased, joinedload, lazyload
 
@@ -27,9 +28,9 @@ def search_cases(user: User, *, q: str | None = None, nik: str | None = None, se
                  page: int = 1, per_page: int = 25) -> tuple[list[Case], int]:
     """Submitted cases matching every given criterion, newest first (drafts only when status=draft)."""
     if not is_staff(user):
-        raise Forbidden("Pencarian permohonan khusus petugas.")
+        raise Forbidden(_("Pencarian permohonan khusus petugas."))
     if submitted_from and submitted_to and submitted_to < submitted_from:
-        raise ValidationFailed(fields={"to": ["Tanggal akhir sebelum tanggal awal."]})
+        raise ValidationFailed(fields={"to": [_("Tanggal akhir sebelum tanggal awal.")]})
     applicant = aliased(User)
     query = (select(Case, func.count().over().label("total")).join(applicant, applicant.id == Case.applicant_id)
              .options(joinedload(Case.applicant).options(lazyload(User.role_rows), lazyload(User.groups)),

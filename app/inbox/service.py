@@ -5,6 +5,7 @@ import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, union
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import aliased, defer, joinedload, lazyload, load_only
@@ -17,6 +18,7 @@ from app.catalog import service as catalog
 from app.catalog.models import Service
 from app.common import clock, signals
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.i18n import N_, format_number
 from app.engine import TaskNotReady
 from app.extensions import db
 from app.jsonforms.validation import validate
@@ -38,21 +40,23 @@ def get_visible(user: User, task_id: str) -> Task:
     """A task the user may look at: 404 when its existence is private, 403 when not their group."""
     task = db.session.get(Task, task_id)
     if task is None:
-        raise NotFound("Tugas tidak ditemukan.")
+        raise NotFound(_("Tugas tidak ditemukan."))
     if task.group_key == APPLICANT_GROUP:
         if task.case.applicant_id != user.id and not is_supervisor(user):
-            raise NotFound("Tugas tidak ditemukan.")
+            raise NotFound(_("Tugas tidak ditemukan."))
         return task
     if is_supervisor(user) or task.group_key in user.group_keys or task.assignee_id == user.id:
         return task
     if not user.has_role("officer", "analyst"):
-        raise NotFound("Tugas tidak ditemukan.")
-    raise Forbidden("Tugas ini milik kelompok lain.")
+        raise NotFound(_("Tugas tidak ditemukan."))
+    raise Forbidden(_("Tugas ini milik kelompok lain."))
 
 
 DUE_FILTERS = ("overdue", "today", "at_risk")
 SORTS = ("due", "priority", "received")
-PRIORITY_LABELS = {0: "Normal", 1: "Tinggi", 2: "Mendesak"}
+PRIORITY_LABELS = {0: N_("Normal"), 1: N_("Tinggi"), 2: N_("Mendesak")}
+# The history note of a priority change, per shown level (stored in Indonesian, translated where shown).
+PRIORITY_NOTES = {0: N_("prioritas normal"), 1: N_("prioritas tinggi"), 2: N_("prioritas mendesak")}
 MAX_PRIORITY = 3
 
 
@@ -76,9 +80,9 @@ def _scope_condition(user: User, scope: str, state: str | None):
         return and_(Task.group_key.in_(user.group_keys or ["-"]), Task.state == "ready", Task.assignee_id.is_(None))
     if scope == "all":
         if not is_supervisor(user):
-            raise Forbidden("Hanya supervisor yang dapat melihat semua tugas.")
+            raise Forbidden(_("Hanya supervisor yang dapat melihat semua tugas."))
         return Task.state.in_([state] if state else OPEN_STATES)
-    raise ValidationFailed(fields={"scope": ["Pilih mine, group, atau all."]})
+    raise ValidationFailed(fields={"scope": [_("Pilih mine, group, atau all.")]})
 
 
 # Rows of a list show their case, applicant, service and holder: load them in the same statement, with only
@@ -131,7 +135,7 @@ def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, o
     elif due == "at_risk":
         query = query.where(Task.at_risk_at <= now, Task.due_at >= now)
     elif due is not None:
-        raise ValidationFailed(fields={"due": ["Pilih overdue, today, atau at_risk."]})
+        raise ValidationFailed(fields={"due": [_("Pilih overdue, today, atau at_risk.")]})
     if q and q.strip():
         term = q.strip()
         applicant = aliased(User)
@@ -154,7 +158,7 @@ def list_tasks(user: User, *, scope: str = "mine", service: str | None = None, o
         "received": (Task.created_at, Task.id),
     }.get(sort)
     if order is None:
-        raise ValidationFailed(fields={"sort": ["Pilih due, priority, atau received."]})
+        raise ValidationFailed(fields={"sort": [_("Pilih due, priority, atau received.")]})
     # The page and the total are found on the task rows alone (narrow, from the indexes); only the page's
     # rows are then joined to their case, applicant, service and holder. Joining first would build every
     # matching row in full before the window count and the sort could throw all but one page away.
@@ -191,18 +195,22 @@ def tab_counts(user: User) -> dict[str, int | None]:
             "deferred": int(row[3])}
 
 
+def _shown_level(priority: int) -> int:
+    return max(0, min(priority, 2))  # 3 (most urgent) is shown as urgent
+
+
 def priority_label(priority: int) -> str:
-    """The Indonesian name of a priority level."""
-    return PRIORITY_LABELS.get(max(0, min(priority, 2)), "Normal")
+    """The name of a priority level, in the page's language."""
+    return _(PRIORITY_LABELS[_shown_level(priority)])
 
 
 def claim(*, task: Task, actor: User) -> Task:
     """Take a group task; a task someone else holds is a 409."""
     _require_group(task, actor)
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     if task.assignee_id not in (None, actor.id):
-        raise Conflict(f"Tugas ini sedang dikerjakan oleh {task.assignee.name}.")
+        raise Conflict(_("Tugas ini sedang dikerjakan oleh %(name)s.", name=task.assignee.name))
     if task.assignee_id == actor.id:
         return task
     task.assignee_id = actor.id
@@ -217,11 +225,11 @@ def claim(*, task: Task, actor: User) -> Task:
 def release(*, task: Task, actor: User) -> Task:
     """Give a claimed task back to its group."""
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     if task.group_key == APPLICANT_GROUP:
-        raise Conflict("Tugas pemohon tidak dapat dilepas.")
+        raise Conflict(_("Tugas pemohon tidak dapat dilepas."))
     if task.assignee_id != actor.id and not is_supervisor(actor):
-        raise Forbidden("Hanya pemegang tugas atau supervisor yang dapat melepasnya.")
+        raise Forbidden(_("Hanya pemegang tugas atau supervisor yang dapat melepasnya."))
     task.assignee_id = None
     task.state = "ready"
     task.claimed_at = None
@@ -233,19 +241,20 @@ def release(*, task: Task, actor: User) -> Task:
 def assign(*, task: Task, actor: User, assignee: User) -> Task:
     """A supervisor gives a task to a member of its group."""
     if not is_supervisor(actor):
-        raise Forbidden("Hanya supervisor yang dapat menugaskan.")
+        raise Forbidden(_("Hanya supervisor yang dapat menugaskan."))
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     from . import routing
 
     delegate = routing.resolve_assignee(assignee)
     if delegate.id != assignee.id:
         if task.group_key not in delegate.group_keys:
             raise ValidationFailed(fields={"user_id": [
-                f"{assignee.name} sedang tidak di tempat dan penggantinya bukan anggota kelompok tugas ini."]})
+                _("%(name)s sedang tidak di tempat dan penggantinya bukan anggota kelompok tugas ini.",
+                  name=assignee.name)]})
         assignee = delegate
     if task.group_key not in assignee.group_keys:
-        raise ValidationFailed(fields={"user_id": ["Pengguna bukan anggota kelompok tugas ini."]})
+        raise ValidationFailed(fields={"user_id": [_("Pengguna bukan anggota kelompok tugas ini.")]})
     task.assignee_id = assignee.id
     task.state = "claimed"
     task.claimed_at = clock.now()
@@ -258,10 +267,10 @@ def assign(*, task: Task, actor: User, assignee: User) -> Task:
 def _require_group(task: Task, actor: User) -> None:
     if task.group_key == APPLICANT_GROUP:
         if task.case.applicant_id != actor.id:
-            raise NotFound("Tugas tidak ditemukan.")
+            raise NotFound(_("Tugas tidak ditemukan."))
         return
     if task.group_key not in actor.group_keys:
-        raise Forbidden("Anda bukan anggota kelompok tugas ini.")
+        raise Forbidden(_("Anda bukan anggota kelompok tugas ini."))
 
 
 def form_of(task: Task) -> dict:
@@ -294,16 +303,16 @@ def ensure_can_complete(*, task: Task, actor: User) -> None:
     """Refuse a step the actor may not complete: other group (403), done or held by someone else (409)."""
     _require_group(task, actor)
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah diselesaikan.")
+        raise Conflict(_("Tugas ini sudah diselesaikan."))
     if task.assignee_id not in (None, actor.id):
-        raise Conflict(f"Tugas ini sedang dikerjakan oleh {task.assignee.name}.")
+        raise Conflict(_("Tugas ini sedang dikerjakan oleh %(name)s.", name=task.assignee.name))
 
 
 def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
     """Complete a step with validated form data and move the case on (one transaction)."""
     ensure_can_complete(task=task, actor=actor)
     if not isinstance(data, dict):
-        raise ValidationFailed(fields={"data": ["Harus berupa objek."]})
+        raise ValidationFailed(fields={"data": [_("Harus berupa objek.")]})
     errors = validate(form_of(task)["schema"], data, prefix="data")
     case = task.case
     if task.group_key == APPLICANT_GROUP and "application" in data:
@@ -332,20 +341,33 @@ def complete(*, task: Task, actor: User, data: dict[str, Any]) -> Case:
             if "application" in data:
                 case.data = data["application"]
             step_data["documents"] = cases.document_refs(case)
+        schema = form_of(task)["schema"]
+        decision = _decision_title(data, schema)
         events.record(case, "task_completed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                      actor_role=task.group_key, note=_summary(data, form_of(task)["schema"]),
-                      data={"task_id": task.id})
+                      actor_role=task.group_key, note=_summary(data, schema),
+                      data={"task_id": task.id} | ({"decision": decision} if isinstance(decision, str) else {}))
         try:
             workflow.act(case, lambda loaded: loaded.complete(task.id, step_data), actor_id=actor.id, run=run)
         except TaskNotReady as exc:
-            raise Conflict("Langkah ini sudah tidak menunggu penyelesaian.") from exc
+            raise Conflict(_("Langkah ini sudah tidak menunggu penyelesaian.")) from exc
     db.session.flush()
     return case
 
 
+DECISION_FIELDS = ("verification_outcome", "recommendation", "approval_decision", "signing_decision")
+
+
+def _decision_title(data: dict, schema: dict | None) -> Any:
+    """A completed step's decision in the form's words (its model text, shown translated), if it has one."""
+    for key in DECISION_FIELDS:
+        if key in data:
+            return _choice_title(schema, key, data[key])
+    return None
+
+
 def _summary(data: dict, schema: dict | None = None) -> str | None:
     """The history note of a completed step: its decision in the form's words (not its code), and its note."""
-    for key in ("verification_outcome", "recommendation", "approval_decision", "signing_decision"):
+    for key in DECISION_FIELDS:
         if key in data:
             note = data.get(key.replace("_outcome", "_note").replace("_decision", "_note")
                             if key != "recommendation" else "recommendation_note")
@@ -365,17 +387,17 @@ def _choice_title(schema: dict | None, key: str, value: Any) -> Any:
 def set_priority(*, task: Task, actor: User, priority: int) -> Task:
     """A supervisor raises or lowers a task's priority (0 normal .. MAX_PRIORITY)."""
     if not is_supervisor(actor):
-        raise Forbidden("Hanya supervisor yang dapat mengubah prioritas.")
+        raise Forbidden(_("Hanya supervisor yang dapat mengubah prioritas."))
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     if not isinstance(priority, int) or not 0 <= priority <= MAX_PRIORITY:
-        raise ValidationFailed(fields={"priority": [f"Prioritas antara 0 dan {MAX_PRIORITY}."]})
+        raise ValidationFailed(fields={"priority": [_("Prioritas antara 0 dan %(max)s.", max=MAX_PRIORITY)]})
     if task.priority == priority:
         return task
     task.priority = priority
     db.session.flush()
     events.record(task.case, "task_priority", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                  note=f"prioritas {priority_label(priority).lower()}", data={"priority": priority})
+                  note=PRIORITY_NOTES[_shown_level(priority)], note_values={}, data={"priority": priority})
     return task
 
 
@@ -385,23 +407,24 @@ MAX_FOLLOW_UP_DAYS = 90
 def set_follow_up(*, task: Task, actor: User, follow_up_on: date | None, note: str | None = None) -> Task:
     """Defer a task waiting on a third party until a later day (None clears it); holder or supervisor."""
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     if task.group_key == APPLICANT_GROUP:
-        raise Conflict("Tugas pemohon tidak dapat ditunda.")
+        raise Conflict(_("Tugas pemohon tidak dapat ditunda."))
     if task.assignee_id != actor.id and not is_supervisor(actor):
-        raise Forbidden("Hanya pemegang tugas atau supervisor yang dapat menunda tugas.")
+        raise Forbidden(_("Hanya pemegang tugas atau supervisor yang dapat menunda tugas."))
     today = office_today()
     if follow_up_on is not None and not today < follow_up_on <= today + timedelta(days=MAX_FOLLOW_UP_DAYS):
         raise ValidationFailed(fields={"follow_up_on": [
-            f"Pilih tanggal setelah hari ini, paling lambat {MAX_FOLLOW_UP_DAYS} hari lagi."]})
+            _("Pilih tanggal setelah hari ini, paling lambat %(days)s hari lagi.", days=MAX_FOLLOW_UP_DAYS)]})
     note = (note or "").strip() or None
     if note is not None and len(note) > 500:
-        raise ValidationFailed(fields={"note": ["Paling banyak 500 karakter."]})
+        raise ValidationFailed(fields={"note": [_("Paling banyak %(count)s karakter.", count=format_number(500))]})
     task.follow_up_on = follow_up_on
     task.follow_up_note = note if follow_up_on else None
     db.session.flush()
     events.record(task.case, "task_follow_up", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                  note=(f"ditindaklanjuti {follow_up_on.isoformat()}" if follow_up_on else "penundaan dibatalkan"),
+                  note=N_("ditindaklanjuti %(date)s") if follow_up_on else N_("penundaan dibatalkan"),
+                  note_values={"date": follow_up_on.isoformat()} if follow_up_on else {},
                   data={"follow_up_on": follow_up_on.isoformat() if follow_up_on else None})
     return task
 
@@ -409,7 +432,7 @@ def set_follow_up(*, task: Task, actor: User, follow_up_on: date | None, note: s
 def bulk_assign(*, tasks: list[Task], actor: User, assignee: User | None) -> dict[str, list]:
     """A supervisor hands several tasks to one officer (None: back to their groups); skips what cannot move."""
     if not is_supervisor(actor):
-        raise Forbidden("Hanya supervisor yang dapat mengalihkan tugas.")
+        raise Forbidden(_("Hanya supervisor yang dapat mengalihkan tugas."))
     done: list[Task] = []
     skipped: list[tuple[Task, str]] = []
     for task in tasks:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import service as accounts
@@ -23,7 +24,7 @@ def _date(field: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError as exc:
-        raise ValidationFailed(fields={field: ["Tanggal tidak valid."]}) from exc
+        raise ValidationFailed(fields={field: [_("Tanggal tidak valid.")]}) from exc
 
 
 @bp.route("/ketidakhadiran", methods=["GET", "POST"])
@@ -38,8 +39,8 @@ def absence():
             return routing.create_absence(user=user, actor=user, delegate=delegate, starts_on=_date("starts_on"),
                                           ends_on=_date("ends_on"), note=request.form.get("note"))
 
-        created, _ = perform(act, success="Ketidakhadiran disimpan. Tugas Anda dialihkan kepada pengganti "
-                                          "selama periode tersebut.")
+        created, _error = perform(act, success=_("Ketidakhadiran disimpan. Tugas Anda dialihkan kepada pengganti "
+                                                 "selama periode tersebut."))
         if created is not None:
             return redirect(url_for("inbox_settings.absence"))
     return render_template("inbox/absence.html", absences=routing.list_absences(user),
@@ -52,7 +53,7 @@ def absence():
 def end_absence(absence_id: int):
     """End an absence early (or cancel a coming one)."""
     user = current_user._get_current_object()
-    perform(lambda: routing.end_absence(absence_id=absence_id, actor=user), success="Ketidakhadiran diakhiri.")
+    perform(lambda: routing.end_absence(absence_id=absence_id, actor=user), success=_("Ketidakhadiran diakhiri."))
     return redirect(url_for("inbox_settings.absence"))
 
 
@@ -64,8 +65,9 @@ def group_routing():
     if request.method == "POST":
         perform(lambda: routing.set_routing(group_key=request.form.get("group", ""),
                                             mode=request.form.get("mode", ""), actor=user),
-                success="Cara penugasan kelompok disimpan.")
+                success=_("Cara penugasan kelompok disimpan."))
         return redirect(url_for("inbox_settings.group_routing"))
     groups = [g for g in accounts.list_groups() if g.key != "pemohon"]
     return render_template("inbox/routing.html", groups=groups, modes=routing.routing_modes(),
-                           labels=routing.ROUTING_LABELS, choices=ROUTING_MODES)
+                           labels={mode: _(label) for mode, label in routing.ROUTING_LABELS.items()},
+                           choices=ROUTING_MODES)

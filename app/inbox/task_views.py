@@ -5,11 +5,14 @@ import io
 from datetime import date
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.cases import revisions
 from app.cases import service as cases
+from app.catalog.texts import model_text
 from app.common.errors import AppError, ValidationFailed
+from app.common.i18n import format_day
 from app.common.transaction import transactional
 from app.jsonforms.parse import parse_form
 from app.jsonforms.render import render_form, render_values
@@ -75,7 +78,7 @@ def complete(task_id: str):
     """Submit the step's form: field messages on the page, a race or a holder conflict as a message."""
     user = current_user._get_current_object()
     task = service.get_visible(user, task_id)
-    name, number = task.name, task.case.registration_number
+    name, number = model_text(task.name, task), task.case.registration_number
     submitted: dict = {}
 
     def act():
@@ -109,10 +112,10 @@ def complete(task_id: str):
         flash(message_of(exc), "error")
         return redirect(url_for("inbox_task.show", task_id=task_id))
     if case.status == "incident" and service.get_visible(user, task_id).state in OPEN_STATES:
-        flash(f"Permohonan {number} sedang mengalami gangguan teknis; langkah \u201c{name}\u201d belum tersimpan. "
-              "Analis telah diberi tahu.", "error")
+        flash(_("Permohonan %(number)s sedang mengalami gangguan teknis; langkah \u201c%(step)s\u201d belum "
+                "tersimpan. Analis telah diberi tahu.", number=number, step=name), "error")
         return redirect(url_for("inbox_task.show", task_id=task_id))
-    flash(f"Langkah \u201c{name}\u201d untuk {number} telah diselesaikan.", "success")
+    flash(_("Langkah \u201c%(step)s\u201d untuk %(number)s telah diselesaikan.", step=name, number=number), "success")
     return redirect(url_for("inbox.index"))
 
 
@@ -142,14 +145,14 @@ def follow_up(task_id: str):
         try:
             day = date.fromisoformat(raw) if raw else None
         except ValueError as exc:
-            raise ValidationFailed(fields={"follow_up_on": ["Tanggal tidak valid."]}) from exc
+            raise ValidationFailed(fields={"follow_up_on": [_("Tanggal tidak valid.")]}) from exc
         return service.set_follow_up(task=service.get_visible(user, task_id), actor=user, follow_up_on=day,
                                      note=request.form.get("note"))
 
-    task, _ = perform(act)
+    task, _error = perform(act)
     if task is not None:
-        flash(f"Tugas ditunda hingga {task.follow_up_on:%d-%m-%Y}." if task.follow_up_on
-              else "Penundaan dibatalkan.", "success")
+        flash(_("Tugas ditunda hingga %(date)s.", date=format_day(task.follow_up_on)) if task.follow_up_on
+              else _("Penundaan dibatalkan."), "success")
     return back("inbox_task.show", task_id=task_id)
 
 
@@ -162,10 +165,10 @@ def priority(task_id: str):
     def act():
         raw = (request.form.get("priority") or "").strip()
         if not raw.isdigit():
-            raise ValidationFailed(fields={"priority": ["Pilih prioritas."]})
+            raise ValidationFailed(fields={"priority": [_("Pilih prioritas.")]})
         return service.set_priority(task=service.get_visible(user, task_id), actor=user, priority=int(raw))
 
-    perform(act, success="Prioritas disimpan.")
+    perform(act, success=_("Prioritas disimpan."))
     return back("inbox_task.show", task_id=task_id)
 
 
@@ -181,10 +184,10 @@ def add_note(case_id: int):
         if task_id is not None:
             task = service.get_visible(user, task_id)
             if task.case_id != case.id:
-                raise ValidationFailed(fields={"task_id": ["Tugas bukan bagian dari permohonan ini."]})
+                raise ValidationFailed(fields={"task_id": [_("Tugas bukan bagian dari permohonan ini.")]})
         return notes.add_note(case=case, author=user, body=request.form.get("body", ""), task_id=task_id)
 
-    perform(act, success="Catatan internal disimpan.")
+    perform(act, success=_("Catatan internal disimpan."))
     if task_id:
         return back("inbox_task.show", task_id=task_id)
     return back("cases_officer.show", case_id=case_id)

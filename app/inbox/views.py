@@ -4,14 +4,17 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from app.accounts import service as accounts
 from app.accounts.models import User, UserRole
+from app.cases.models import Case
 from app.catalog.models import Service
 from app.common.errors import AppError, Conflict, ValidationFailed
+from app.common.i18n import N_
 from app.common.transaction import transactional
 from app.extensions import db
 
@@ -23,9 +26,10 @@ from .pages import OFFICER_ROLES, back, message_of, page_for, perform, register_
 bp = Blueprint("inbox", __name__, url_prefix="/petugas")
 register_filters(bp)
 
-TABS = {"mine": "Tugas saya", "group": "Tugas kelompok", "all": "Semua", "deferred": "Ditunda"}
-DUE_LABELS = {"overdue": "Terlambat", "today": "Jatuh tempo hari ini", "at_risk": "Berisiko terlambat"}
-SORT_LABELS = {"due": "Tenggat terdekat", "priority": "Prioritas tertinggi", "received": "Paling lama diterima"}
+TABS = {"mine": N_("Tugas saya"), "group": N_("Tugas kelompok"), "all": N_("Semua"), "deferred": N_("Ditunda")}
+DUE_LABELS = {"overdue": N_("Terlambat"), "today": N_("Jatuh tempo hari ini"), "at_risk": N_("Berisiko terlambat")}
+SORT_LABELS = {"due": N_("Tenggat terdekat"), "priority": N_("Prioritas tertinggi"),
+               "received": N_("Paling lama diterima")}
 PER_PAGE = 25
 
 
@@ -46,6 +50,10 @@ def _filters_from(args) -> dict:
     return {"tab": tab, "service": (args.get("service") or "").strip() or None,
             "step": (args.get("step") or "").strip() or None, "due": due, "sort": sort,
             "q": (args.get("q") or "").strip()[:200] or None, "page": page}
+
+
+def _translated(labels: dict[str, str]) -> dict[str, str]:
+    return {key: _(label) for key, label in labels.items()}
 
 
 def _query_string(filters: dict, **changes) -> str:
@@ -75,12 +83,14 @@ def index():
     rows = [{"task": t, "sla": service.sla_view(t)} for t in items]
     pages = max(1, -(-total // PER_PAGE))
     return render_template(
-        "inbox/index.html", rows=rows, total=total, filters=f, pages=pages, tabs=TABS,
-        counts=service.tab_counts(user), due_labels=DUE_LABELS, sort_labels=SORT_LABELS,
+        "inbox/index.html", rows=rows, total=total, filters=f, pages=pages, tabs=_translated(TABS),
+        counts=service.tab_counts(user), due_labels=_translated(DUE_LABELS), sort_labels=_translated(SORT_LABELS),
         services=db.session.execute(select(Service.key, Service.name).where(Service.active_version_id.is_not(None))
                                     .order_by(Service.name)).all(),
-        steps=db.session.execute(select(Task.bpmn_id, Task.name).distinct().where(Task.state.in_(OPEN_STATES))
-                                 .order_by(Task.name)).all(),
+        # Each step with a service that has it, for the template to name it in the page's language.
+        steps=db.session.execute(select(Task.bpmn_id, Task.name, func.min(Case.service_key))
+                                 .join(Case, Case.id == Task.case_id).where(Task.state.in_(OPEN_STATES))
+                                 .group_by(Task.bpmn_id, Task.name).order_by(Task.name)).all(),
         saved=saved_filters.visible_to(user), officers=_officers() if _is_supervisor() else [],
         query_string=lambda **changes: _query_string(f, **changes), is_supervisor=_is_supervisor(),
         priority_label=service.priority_label)
@@ -108,13 +118,13 @@ def claim(task_id: str):
     except Conflict as exc:
         task = db.session.get(Task, task_id)  # the rollback expired it: this reads who won
         holder = task.assignee if task is not None and task.assignee_id not in (None, user.id) else None
-        flash(f"Tugas ini sudah diambil oleh {holder.name}. Pilih tugas lain." if holder else message_of(exc),
-              "error")
+        flash(_("Tugas ini sudah diambil oleh %(name)s. Pilih tugas lain.", name=holder.name) if holder
+              else message_of(exc), "error")
         return back("inbox.index", tab="group")
     except AppError as exc:
         flash(message_of(exc), "error")
         return back("inbox.index", tab="group")
-    flash("Tugas berhasil diambil. Silakan dikerjakan.", "success")
+    flash(_("Tugas berhasil diambil. Silakan dikerjakan."), "success")
     return redirect(url_for("inbox_task.show", task_id=task_id))
 
 
@@ -124,7 +134,7 @@ def release(task_id: str):
     """Give a task back to its group."""
     user = current_user._get_current_object()
     perform(lambda: service.release(task=_task_or_404(task_id), actor=user),
-            success="Tugas dikembalikan ke kelompok.")
+            success=_("Tugas dikembalikan ke kelompok."))
     return back("inbox.index")
 
 
@@ -140,7 +150,7 @@ def assign(task_id: str):
             return service.release(task=_task_or_404(task_id), actor=user)
         return service.assign(task=_task_or_404(task_id), actor=user, assignee=assignee)
 
-    perform(act, success="Penugasan disimpan.")
+    perform(act, success=_("Penugasan disimpan."))
     return back("inbox_task.show", task_id=task_id)
 
 
@@ -150,7 +160,7 @@ def _user_from_form() -> User | None:
         return None
     user = accounts.get(int(raw)) if raw.isdigit() else None
     if user is None:
-        raise ValidationFailed(fields={"user_id": ["Petugas tidak ditemukan."]})
+        raise ValidationFailed(fields={"user_id": [_("Petugas tidak ditemukan.")]})
     return user
 
 
@@ -161,7 +171,7 @@ def bulk_assign():
     user = current_user._get_current_object()
     task_ids = [t for t in request.form.getlist("task_id") if t][:200]
     if not task_ids:
-        flash("Pilih setidaknya satu tugas.", "error")
+        flash(_("Pilih setidaknya satu tugas."), "error")
         return back("inbox.index", tab="all")
 
     def act():
@@ -170,9 +180,10 @@ def bulk_assign():
 
     result, error = perform(act)
     if error is None and result is not None:
-        flash(f"{len(result['assigned'])} tugas dialihkan.", "success")
+        flash(_("%(count)s tugas dialihkan.", count=len(result["assigned"])), "success")
         for task, reason in result["skipped"]:
-            flash(f"{task.case.registration_number} ({task.name}) tidak dialihkan: {reason}", "error")
+            flash(_("%(number)s (%(step)s) tidak dialihkan: %(reason)s", number=task.case.registration_number,
+                    step=task.name, reason=reason), "error")
     return back("inbox.index", tab="all")
 
 
@@ -184,7 +195,7 @@ def save_filter():
     params = {k: request.form.get(k) for k in saved_filters.FILTER_PARAMS}
     perform(lambda: saved_filters.save(owner=user, name=request.form.get("name", ""), params=params,
                                        group_key=request.form.get("group_key") or None),
-            success="Filter disimpan.")
+            success=_("Filter disimpan."))
     return redirect(url_for("inbox.index") + "?" + urlencode(saved_filters.clean_params(params)))
 
 
@@ -193,7 +204,7 @@ def save_filter():
 def delete_filter(filter_id: int):
     """Delete one of my saved filters."""
     user = current_user._get_current_object()
-    perform(lambda: saved_filters.delete(filter_id=filter_id, actor=user), success="Filter dihapus.")
+    perform(lambda: saved_filters.delete(filter_id=filter_id, actor=user), success=_("Filter dihapus."))
     return back("inbox.index")
 
 

@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import gettext as _
+
 from app.common.text import without_separators
 
 from .render import MISSING, Context, Field, _join, _object
@@ -35,7 +37,7 @@ def _number(raw: str, kind: str, name: str, problems: dict[str, list[str]]) -> A
             return int(text)
         return float(text.replace(",", "."))
     except ValueError:
-        problems[name] = ["Harus berupa bilangan bulat." if kind == "integer" else "Harus berupa angka."]
+        problems[name] = [_("Harus berupa bilangan bulat.") if kind == "integer" else _("Harus berupa angka.")]
         return MISSING
 
 
@@ -44,7 +46,7 @@ def _parse_file(node: Field, files, store_file, problems: dict[str, list[str]]) 
     if upload is None or not upload.filename:
         return MISSING
     if store_file is None:
-        problems[node.name] = ["Berkas tidak dapat diterima di sini."]
+        problems[node.name] = [_("Berkas tidak dapat diterima di sini.")]
         return MISSING
     from app.common.errors import AppError
 
@@ -78,7 +80,7 @@ def _parse_leaf(node: Field, form, problems: dict[str, list[str]], ctx: Context)
         try:
             return json.loads(raw)
         except ValueError:
-            problems[node.name] = ["Format JSON tidak sah."]
+            problems[node.name] = [_("Format JSON tidak sah.")]
             return MISSING
     if node.options:
         return _typed_choice(node, raw)

@@ -16,6 +16,8 @@ static/js/jsonforms.js uses to show or hide them (a UI option `"keepVisible": tr
 shown); without JavaScript every field is shown and the server's validation decides. Rules of the
 form that compare a date with today (`x-rules`, app/jsonforms/rules.py) give date inputs `min`/`max`.
 Errors come with a summary on top (templates/_error_summary.html) linking to each field's control.
+Titles, help, placeholders, choice titles, step titles and map entry labels appear in the page's language
+from the `x-translations` the schemas carry (app/catalog/texts.py); values, keys and patterns never change.
 """
 from __future__ import annotations
 
@@ -26,7 +28,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import render_template
+from flask_babel import gettext as _
 from markupsafe import Markup
+
+from app.catalog import texts
 
 from .rules import date_bounds
 
@@ -80,7 +85,7 @@ class Field:
         if self.options:
             return ", ".join(o["label"] for o in self.options if self.is_chosen(o)) or str(self.value)
         if isinstance(self.value, bool):
-            return "Ya" if self.value else "Tidak"
+            return _("Ya") if self.value else _("Tidak")
         if isinstance(self.value, list):
             return ", ".join(str(v) for v in self.value)
         if self.kind == "file":
@@ -153,7 +158,7 @@ def _leaf(schema: dict, ui: dict, inherited: dict, name: str, ctx: Context, valu
     examples = schema.get("examples") or []
     placeholder = ui.get("placeholder") or inherited.get("placeholder")
     if placeholder is None and examples and isinstance(examples[0], str | int | float):
-        placeholder = f"Contoh: {examples[0]}"
+        placeholder = _("Contoh: %(example)s", example=examples[0])
     node = Field(kind="text", name=name, id=_dom_id(ctx.id_prefix, name), label=label, schema=schema,
                  help=ui.get("help") or schema.get("description"), placeholder=placeholder, required=required,
                  value=value, errors=list(ctx.errors.get(name, [])))
@@ -164,7 +169,8 @@ def _leaf(schema: dict, ui: dict, inherited: dict, name: str, ctx: Context, valu
         node.kind = "file"
         node.placeholder = None
         node.attrs = {"accept": ",".join(ui.get("accept") or []), "max_mb": ui.get("max_mb")}
-        limits = ", ".join(ui.get("accept") or []) + (f"; maks. {ui['max_mb']} MB" if ui.get("max_mb") else "")
+        limits = ", ".join(ui.get("accept") or []) + (
+            "; " + _("maks. %(mb)s MB", mb=ui["max_mb"]) if ui.get("max_mb") else "")
         node.help = f"{node.help} ({limits})" if node.help and limits else (node.help or limits or None)
     elif options is not None:
         node.options = options
@@ -273,10 +279,31 @@ def build_node(schema: dict, ui: dict, inherited: dict, name: str, ctx: Context,
     return _leaf(schema, ui, inherited, name, ctx, value, required)
 
 
+def localized_inputs(schema: dict | None, ui_schema: dict | None, map_keys: dict[str, list[dict]] | None,
+                     subforms: dict[str, dict] | None) -> tuple[Any, Any, Any, Any]:
+    """The form's texts in the page's language, from the x-translations the schemas carry (app/catalog/texts.py).
+
+    One catalog for all of them: the form's, its UI schema's and its sub-forms' entries (a form the catalog
+    hands out carries its whole version's). Values, keys and patterns are untouched, so what is parsed back
+    is the same in every language. In Indonesian everything comes back as it is.
+    """
+    lang = texts.current_language()
+    if lang == texts.SOURCE_LANGUAGE:
+        return schema, ui_schema, map_keys, subforms
+    docs = [schema, ui_schema] + [d for sub in (subforms or {}).values() if isinstance(sub, dict)
+                                  for d in (sub.get("schema"), sub.get("ui_schema"))]
+    catalog = texts.own_texts(*docs, lang=lang)
+    if not catalog:
+        return schema, ui_schema, map_keys, subforms
+    return tuple(texts.localized(doc, texts=catalog, lang=lang)  # type: ignore[return-value]
+                 for doc in (schema, ui_schema, map_keys, subforms))
+
+
 def build_fields(schema: dict, ui_schema: dict | None = None, data: dict | None = None,
                  errors: dict[str, list[str]] | None = None, *, map_keys: dict[str, list[dict]] | None = None,
                  subforms: dict[str, dict] | None = None, id_prefix: str = "f") -> Field:
-    """The field tree of a form."""
+    """The field tree of a form, its texts in the page's language."""
+    schema, ui_schema, map_keys, subforms = localized_inputs(schema, ui_schema, map_keys, subforms)
     ctx = Context(map_keys=map_keys or {}, subforms=subforms or {}, errors=errors or {}, id_prefix=id_prefix)
     return _object(schema or {"type": "object"}, ui_schema or {}, "", ctx, data or {})
 

@@ -93,16 +93,18 @@ def rule_problems(schema: Any, path: str = "") -> list[str]:
     props = schema.get("properties") or {}
     rules = schema.get(RULES, [])
     if not isinstance(rules, list):
-        return [f"{path or '/'}: {RULES} harus berupa daftar"]
+        return [gettext("%(where)s: %(key)s harus berupa daftar", where=path or "/", key=RULES)]
     for index, rule in enumerate(rules):
         where = f"{path or '/'} {RULES}[{index}]"
         kinds = [k for k in COMPARISONS if isinstance(rule, dict) and k in rule]
         if not isinstance(rule, dict) or rule.get("field") not in props:
-            problems.append(f"{where}: 'field' harus nama isian objek ini")
+            problems.append(gettext("%(where)s: 'field' harus nama isian objek ini", where=where))
         elif len(kinds) != 1:
-            problems.append(f"{where}: tepat satu dari {', '.join(COMPARISONS)}")
+            problems.append(gettext("%(where)s: tepat satu dari %(choices)s", where=where,
+                                    choices=", ".join(COMPARISONS)))
         elif not isinstance(rule[kinds[0]], str) or not (TODAY.match(rule[kinds[0]]) or rule[kinds[0]] in props):
-            problems.append(f"{where}: pembanding harus nama isian, 'today' atau 'today+N(d|m|y)'")
+            problems.append(gettext("%(where)s: pembanding harus nama isian, 'today' atau 'today+N(d|m|y)'",
+                                    where=where))
     for key, sub in props.items():
         problems.extend(rule_problems(sub, f"{path}/{key}"))
     return problems

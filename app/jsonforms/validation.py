@@ -1,5 +1,8 @@
 """Validate form data against its JSON Schema and its plausibility rules (app/jsonforms/rules.py), and report
-errors by field path (Indonesian; English when chosen)."""
+errors by field path (Indonesian; English when chosen).
+
+A model's own messages (`errorMessage`, an x-rules `message`, the field titles a rule's message names) come
+from the schema's `x-translations` in the page's language (app/catalog/texts.py)."""
 from __future__ import annotations
 
 import json
@@ -10,6 +13,7 @@ from flask_babel import gettext
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
 
+from app.catalog import texts
 from app.common.i18n import N_
 
 from .rules import rule_errors
@@ -42,7 +46,9 @@ def _validator(schema_json: str) -> Draft202012Validator:
 
 
 def validator_for(schema: dict) -> Draft202012Validator:
-    """A cached validator for a schema."""
+    """A cached validator for a schema (its translations, which validation never reads, are not part of the key)."""
+    if isinstance(schema, dict) and texts.TRANSLATIONS in schema:
+        schema = {k: v for k, v in schema.items() if k != texts.TRANSLATIONS}
     return _validator(json.dumps(schema, sort_keys=True))
 
 
@@ -77,6 +83,7 @@ def validate(schema: dict | None, data: Any, *, prefix: str = "", partial: bool 
     """Field errors of `data` under `schema` and its `x-rules` ({} when valid); `partial` ignores missing fields."""
     if not schema:
         return {}
+    schema = texts.localized(schema)  # the model's own messages and titles in the page's language
     errors: dict[str, list[str]] = {}
     for error in validator_for(schema).iter_errors(data):
         if partial and error.validator == "required":

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from werkzeug.utils import secure_filename
 
@@ -79,17 +80,18 @@ def read_uploads() -> dict[str, dict[str, str]]:
             name = _file_name(storage.filename, suffix, index)
             data = storage.stream.read(per_file + 1)
             if len(data) > per_file:
-                problems.append(problem(f"berkas terlalu besar (paling besar {per_file // 1024} KB)", file=name))
+                problems.append(problem(_("berkas terlalu besar (paling besar %(kb)s KB)", kb=per_file // 1024),
+                                        file=name))
                 continue
             try:
                 files[kind][name] = data.decode("utf-8-sig")
             except UnicodeDecodeError:
-                problems.append(problem("berkas bukan teks UTF-8", file=name))
+                problems.append(problem(_("berkas bukan teks UTF-8"), file=name))
     if problems:
         raise service.InvalidModel(problems)
     if not any(files.values()):
-        raise ValidationFailed("Unggah paling sedikit satu berkas model.",
-                               fields={"bpmn": ["Unggah berkas BPMN (atau DMN/formulir yang diubah)."]})
+        raise ValidationFailed(_("Unggah paling sedikit satu berkas model."),
+                               fields={"bpmn": [_("Unggah berkas BPMN (atau DMN/formulir yang diubah).")]})
     return files
 
 
@@ -171,7 +173,7 @@ def list_versions(key: str):
 def get_version(key: str, version: int):
     """One version with its files (for the editor)."""
     row = service.get_version(key, version)
-    main_file, _ = service.main_bpmn(row)
+    main_file, _text = service.main_bpmn(row)
     return {**version_view(row, _active_id(key), service.running_counts(key)), "main_file": main_file,
             "files": row.files, "groups": service.group_keys()}
 
@@ -188,9 +190,9 @@ def get_bpmn(key: str, version: int):
     if wanted:
         text = row.files["bpmn"].get(wanted) or row.files["dmn"].get(wanted)
         if text is None:
-            raise NotFound("Berkas tidak ada dalam versi ini.")
+            raise NotFound(_("Berkas tidak ada dalam versi ini."))
     else:
-        _, text = service.main_bpmn(row)
+        _name, text = service.main_bpmn(row)
     return Response(text, mimetype="application/xml")
 
 
@@ -314,14 +316,14 @@ def auto_layout(args):
 
     data = args["bpmn"].encode("utf-8")
     if len(data) > current_app.config.get("MODEL_FILE_MAX_BYTES", DEFAULT_FILE_MAX_BYTES):
-        raise service.InvalidModel([problem("berkas terlalu besar")])
+        raise service.InvalidModel([problem(_("berkas terlalu besar"))])
     try:
         parse_xml(data)
         return {"bpmn": add_diagram(data).decode("utf-8")}
     except ModelError as exc:
         raise service.InvalidModel(exc.problems) from exc
     except Exception as exc:  # noqa: BLE001 - layout of an unexpected document: report, do not crash
-        raise service.InvalidModel([problem(f"tata letak otomatis gagal: {exc}")]) from exc
+        raise service.InvalidModel([problem(_("tata letak otomatis gagal: %(error)s", error=exc))]) from exc
 
 
 @bp.post("/process-models/form-preview")
@@ -334,10 +336,11 @@ def form_preview(args):
 
     schema, ui = args["schema"], args.get("ui_schema") or {}
     if not isinstance(schema, dict) or not isinstance(ui, dict):
-        raise ValidationFailed(fields={"schema": ["Skema dan UI schema harus berupa objek JSON."]})
+        raise ValidationFailed(fields={"schema": [_("Skema dan UI schema harus berupa objek JSON.")]})
     try:
         return {"html": str(render_form(schema, ui, {}, id_prefix="pratinjau", disabled=False))}
     except AppError:
         raise
     except Exception as exc:  # noqa: BLE001 - an analyst's half-written schema must not crash the preview
-        raise ValidationFailed(fields={"schema": [f"Formulir tidak dapat ditampilkan: {exc}"]}) from exc
+        message = _("Formulir tidak dapat ditampilkan: %(error)s", error=exc)
+        raise ValidationFailed(fields={"schema": [message]}) from exc

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from flask_babel import gettext as _
 from lxml import etree
 
 from app.engine import ModelError
@@ -121,9 +122,9 @@ def _files_diff(old: dict[str, str], new: dict[str, str], facts) -> dict[str, li
         if old[name] != new[name]:
             a, b = facts(old[name]), facts(new[name])
             changes = _field_changes(a, b) if isinstance(a, dict) and isinstance(b, dict) else [
-                {"field": "(isi)", "old": _short(a), "new": _short(b)}]
+                {"field": _("(isi)"), "old": _short(a), "new": _short(b)}]
             result["changed"].append({"name": name, "changes": changes or [
-                {"field": "(format)", "old": None, "new": "hanya tata letak/format berkas"}]})
+                {"field": "(format)", "old": None, "new": _("hanya tata letak/format berkas")}]})
     return result
 
 
@@ -132,7 +133,7 @@ def _dmn_facts(text: str) -> dict:
     try:
         root = parse_xml(text)
     except ModelError:
-        return {"(tidak terbaca)": text[:MAX_VALUE_CHARS]}
+        return {_("(tidak terbaca)"): text[:MAX_VALUE_CHARS]}
     ns = etree.QName(root).namespace
     found: dict = {}
     for decision in root.iter(f"{{{ns}}}decision"):

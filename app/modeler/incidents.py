@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.catalog import service as catalog
 from app.catalog.models import ProcessVersion
 from app.common.errors import Conflict, NotFound
+from app.common.i18n import N_, translate
 from app.engine import UnreadableState
 from app.engine.migration import MigrationCheck, check_migration, migrate
 from app.extensions import db
@@ -15,6 +17,8 @@ from app.extensions import db
 from .service import require_analyst
 
 MAX_LISTED = 200
+REPAIRED_NOTE = N_("Data status alur kerja dinetralkan analis.")  # shown in the reader's language (note_for)
+MIGRATED_NOTE = N_("versi model %(old)s → %(new)s")
 
 
 @dataclass
@@ -41,9 +45,9 @@ def _workflow():
 def _incident_case(case_id: int):
     case = db.session.get(_cases(), case_id)
     if case is None:
-        raise NotFound("Permohonan tidak ditemukan.")
+        raise NotFound(_("Permohonan tidak ditemukan."))
     if case.status != "incident":
-        raise Conflict("Permohonan tidak sedang dalam status insiden.")
+        raise Conflict(_("Permohonan tidak sedang dalam status insiden."))
     return case
 
 
@@ -76,7 +80,7 @@ def repair_preview(case) -> RepairCheck | None:
     except UnreadableState:
         pass
     try:
-        _, neutralised = _workflow().engine().repair(catalog.model_for_version(case.process_version),
+        _run, neutralised = _workflow().engine().repair(catalog.model_for_version(case.process_version),
                                                      case.workflow_state)
     except UnreadableState as exc:
         return RepairCheck(possible=False, neutralised=[], reason=exc.message)
@@ -94,10 +98,11 @@ def repair(*, case_id: int, actor):
         run, neutralised = _workflow().engine().repair(catalog.model_for_version(case.process_version),
                                                        case.workflow_state)
     except UnreadableState as exc:
-        raise Conflict(f"Status alur kerja tidak dapat diperbaiki otomatis: {exc.message}") from exc
+        raise Conflict(_("Status alur kerja tidak dapat diperbaiki otomatis: %(error)s",
+                         error=translate(exc.message))) from exc
     pending = _pending_messages(case)
     case.workflow_state = run.serialize()
-    events.record(case, "incident_repaired", actor_id=actor.id, note="Data status alur kerja dinetralkan analis.",
+    events.record(case, "incident_repaired", actor_id=actor.id, note=REPAIRED_NOTE, note_values={},
                   data={"neutralised": neutralised, "pending_messages": [m["name"] for m in pending]})
     cases.retry_incident(case=case, actor=actor)
     for message in pending:  # messages that arrived while the state was unreadable (e.g. a payment)
@@ -132,7 +137,7 @@ def dry_run(case, target: ProcessVersion) -> MigrationCheck:
     try:
         return check_migration(workflow.load(case), catalog.model_for_version(target))
     except Exception as exc:  # noqa: BLE001 - a dry run reports, never fails the page
-        return MigrationCheck(possible=False, reasons=[f"tidak dapat diperiksa: {exc}"])
+        return MigrationCheck(possible=False, reasons=[_("tidak dapat diperiksa: %(error)s", error=exc)])
 
 
 def move_to_version(case, target: ProcessVersion, *, actor) -> None:
@@ -140,23 +145,25 @@ def move_to_version(case, target: ProcessVersion, *, actor) -> None:
     from app.cases import events, workflow
 
     if target.service_key != case.service_key:
-        raise Conflict("Versi itu milik layanan lain.")
+        raise Conflict(_("Versi itu milik layanan lain."))
     if target.id == case.process_version_id:
         return
     try:
         run = workflow.load(case)
     except UnreadableState as exc:
-        raise Conflict(f"Permohonan tidak dapat dipindahkan: {exc.message}") from exc
+        raise Conflict(_("Permohonan tidak dapat dipindahkan: %(error)s", error=translate(exc.message))) from exc
     model = catalog.model_for_version(target)
     check = check_migration(run, model)
     if not check.possible:
-        raise Conflict(f"Permohonan tidak dapat dipindahkan ke versi {target.version}: " + "; ".join(check.reasons))
+        raise Conflict(_("Permohonan tidak dapat dipindahkan ke versi %(version)s: %(reasons)s", version=target.version,
+                         reasons="; ".join(translate(r) for r in check.reasons)))
     moved = migrate(run, model)
     old = case.process_version.version
     case.process_version_id = target.id
     case.process_version = target
     case.workflow_state = moved.serialize()
-    events.record(case, "model_migrated", actor_id=actor.id, note=f"versi model {old} → {target.version}",
+    events.record(case, "model_migrated", actor_id=actor.id, note=MIGRATED_NOTE,
+                  note_values={"old": old, "new": target.version},
                   data={"changed": check.changed, "removed": check.removed})
 
 

@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.catalog import service as catalog
@@ -45,7 +46,7 @@ def get_test(key: str, test_id: int) -> ModelTest:
     """One saved model test, or 404."""
     test = db.session.get(ModelTest, test_id)
     if test is None or test.service_key != key:
-        raise NotFound("Tes model tidak ditemukan.")
+        raise NotFound(_("Tes model tidak ditemukan."))
     return test
 
 
@@ -58,7 +59,7 @@ def save_test(*, key: str, scenario: dict, author) -> ModelTest:
         raise ValidationFailed(fields={"scenario": [str(exc)]}) from exc
     name = str(scenario.get("name") or "").strip()[:200]
     if not name:
-        raise ValidationFailed(fields={"scenario.name": ["Beri nama skenario."]})
+        raise ValidationFailed(fields={"scenario.name": [_("Beri nama skenario.")]})
     test = db.session.scalar(select(ModelTest).where(ModelTest.service_key == key, ModelTest.name == name))
     if test is None:
         test = ModelTest(service_key=key, name=name, scenario=scenario, created_by_id=author.id)
@@ -88,12 +89,12 @@ def run_test(test: ModelTest, version: ProcessVersion) -> RunResult:
 
 
 def run_suite(key: str, version: ProcessVersion) -> list[dict]:
-    """Every saved and file scenario of a service, run on a version."""
+    """Every saved and file scenario of a service, run on a version (failures in the reader's language)."""
     model = catalog.model_for_version(version)
     report = []
     for test in list_tests(key):
         result = run_test(test, version)
-        report.append({"source": "tersimpan", "name": test.name, **result.as_dict()})
+        report.append({"source": _("tersimpan"), "name": test.name, **result.as_dict()})
     for _service, path in file_scenarios(scenario_dir(), key):
         try:
             scenario = load_file(path)

@@ -1,9 +1,11 @@
 """API schemas of the analysts' workspace (process models)."""
 from datetime import datetime
 
+from flask_babel import gettext as _
 from flask_smorest.fields import Upload
 from marshmallow import INCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from app.common.i18n import translate
 from app.common.schemas import DATE_RANGE_MESSAGE, ID_RANGE, BaseSchema, in_date_range, list_schema
 
 
@@ -134,14 +136,14 @@ def scenario_shape_errors(scenario: dict) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     expect = scenario.get("expect", {})
     if not isinstance(expect, dict):
-        return {"scenario.expect": ["'expect' harus berupa objek."]}
+        return {"scenario.expect": [_("'expect' harus berupa objek.")]}
     for key in EXPECT_LISTS:
         items = expect.get(key, [])
         if not isinstance(items, list) or not all(isinstance(item, str) and item for item in items):
-            errors[f"scenario.expect.{key}"] = [f"'{key}' harus daftar id elemen (teks)."]
+            errors[f"scenario.expect.{key}"] = [_("'%(key)s' harus daftar id elemen (teks).", key=key)]
     for key in EXPECT_TEXTS:
         if key in expect and not isinstance(expect[key], str):
-            errors[f"scenario.expect.{key}"] = [f"'{key}' harus berupa teks."]
+            errors[f"scenario.expect.{key}"] = [_("'%(key)s' harus berupa teks.", key=key)]
     start_at = scenario.get("start_at")
     if start_at is not None:
         try:
@@ -149,7 +151,8 @@ def scenario_shape_errors(scenario: dict) -> dict[str, list[str]]:
         except ValueError:
             moment = None
         if moment is None or moment.tzinfo is None or not in_date_range(moment):
-            errors["scenario.start_at"] = [f"'start_at' harus waktu ISO 8601 dengan zona. {DATE_RANGE_MESSAGE}"]
+            errors["scenario.start_at"] = [_("'start_at' harus waktu ISO 8601 dengan zona. %(range)s",
+                                             range=translate(DATE_RANGE_MESSAGE))]
     return errors
 
 

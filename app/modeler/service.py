@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.accounts import service as accounts
@@ -13,6 +14,7 @@ from app.catalog import service as catalog
 from app.catalog.models import ProcessVersion, Service
 from app.common import clock
 from app.common.errors import AppError, Forbidden, NotFound
+from app.common.i18n import N_, translate
 from app.engine import ModelError
 from app.engine import properties as P
 from app.engine.specs import NS, parse_xml
@@ -31,16 +33,26 @@ KINDS = ("bpmn", "dmn", "forms")
 
 
 class InvalidModel(AppError):
-    """A candidate version breaks the model rules: answered as 422 with the problems."""
+    """A candidate version breaks the model rules: answered as 422 with the problems.
 
-    status, code, default_message = 422, "invalid_model", "Model tidak sah; tidak ada versi yang disimpan."
+    The problems' messages are in the reader's language: the model rules write them so, and a marked
+    message of the engine is translated here.
+    """
+
+    status, code, default_message = 422, "invalid_model", N_("Model tidak sah; tidak ada versi yang disimpan.")
 
     def __init__(self, problems: list[dict], warnings: list[dict] | None = None):
+        problems = [_translated(item) for item in problems]
+        warnings = [_translated(item) for item in warnings or []]
         fields: dict[str, list[str]] = {}
         for item in problems:
             fields.setdefault(_kind_of(item.get("file")), []).append(_located(item))
-        super().__init__(fields=fields, extra={"problems": problems, "warnings": warnings or []})
+        super().__init__(fields=fields, extra={"problems": problems, "warnings": warnings})
         self.problems = problems
+
+
+def _translated(item: dict) -> dict:
+    return {**item, "message": translate(item.get("message")) or ""} if isinstance(item, dict) else item
 
 
 def _kind_of(filename: str | None) -> str:
@@ -55,7 +67,7 @@ def _kind_of(filename: str | None) -> str:
 def _located(item: dict) -> str:
     where = [item.get("file") or "", item.get("element_id") or ""]
     if item.get("line"):
-        where.append(f"baris {item['line']}")
+        where.append(_("baris %(line)s", line=item["line"]))
     prefix = " · ".join(w for w in where if w)
     return f"{prefix}: {item['message']}" if prefix else item["message"]
 
@@ -63,7 +75,7 @@ def _located(item: dict) -> str:
 def require_analyst(user) -> None:
     """Only analysts and admins change models."""
     if user is None or not user.has_role(*ROLES):
-        raise Forbidden("Hanya analis proses atau admin yang dapat mengubah model.")
+        raise Forbidden(_("Hanya analis proses atau admin yang dapat mengubah model."))
 
 
 # -- overview ----------------------------------------------------------------------------------------
@@ -95,7 +107,7 @@ def list_models() -> list[dict]:
         row["last_change_comment"] = comment
         if author_id and author_id not in users:
             users[author_id] = accounts.get(author_id)
-        row["last_change_by"] = users[author_id].name if author_id else "sistem"
+        row["last_change_by"] = users[author_id].name if author_id else _("sistem")
         service = services.get(key)
         if service is not None and service.active_version_id == vid:
             row["active_version"] = number
@@ -105,7 +117,7 @@ def list_models() -> list[dict]:
     for key, event in last_events.items():
         if event.at >= rows[key]["last_change_at"]:
             rows[key]["last_change_at"] = event.at
-            rows[key]["last_change_by"] = event.actor.name if event.actor else "sistem"
+            rows[key]["last_change_by"] = event.actor.name if event.actor else _("sistem")
             rows[key]["last_change_comment"] = event.note or ""
     return sorted(rows.values(), key=lambda r: r["name"].lower())
 
@@ -123,7 +135,7 @@ def get_version(key: str, number: int) -> ProcessVersion:
     version = db.session.scalar(select(ProcessVersion).where(
         ProcessVersion.service_key == key, ProcessVersion.version == number))
     if version is None:
-        raise NotFound("Versi model tidak ditemukan.")
+        raise NotFound(_("Versi model tidak ditemukan."))
     return version
 
 
@@ -132,7 +144,7 @@ def versions_of(key: str) -> list[ProcessVersion]:
     rows = list(db.session.scalars(select(ProcessVersion).where(ProcessVersion.service_key == key)
                                    .order_by(ProcessVersion.version.desc())))
     if not rows:
-        raise NotFound("Model layanan tidak ditemukan.")
+        raise NotFound(_("Model layanan tidak ditemukan."))
     return rows
 
 
@@ -238,18 +250,19 @@ def group_keys() -> list[str]:
 def check(key: str, uploaded: dict[str, dict[str, str]]) -> ValidationResult:
     """Validate a candidate version without storing anything."""
     if not KEY_PATTERN.match(key):
-        return ValidationResult(problems=[problem("kunci layanan hanya huruf kecil, angka dan garis bawah")])
+        return ValidationResult(problems=[problem(_("kunci layanan hanya huruf kecil, angka dan garis bawah"))])
     assembly = assemble(key, uploaded)
     result = validate_files(key, assembly.files, group_keys())
     if result.bundle is not None:
         for kind in KINDS:
             for name in result.bundle.files[kind]:
                 if assembly.origin.get((kind, name)) == "disk":
-                    result.warnings.append(problem(f"{name} diambil dari folder model di server", file=name))
+                    result.warnings.append(problem(_("%(file)s diambil dari folder model di server", file=name),
+                                                   file=name))
             for name in sorted(n for (k, n), origin in assembly.origin.items() if k == kind and origin == "uploaded"):
                 if name not in result.bundle.files[kind]:
-                    result.warnings.append(problem(f"{name} tidak dipakai oleh layanan ini dan tidak disimpan",
-                                                   file=name))
+                    result.warnings.append(problem(
+                        _("%(file)s tidak dipakai oleh layanan ini dan tidak disimpan", file=name), file=name))
     return result
 
 
@@ -277,7 +290,7 @@ def save_version(*, key: str, uploaded: dict[str, dict[str, str]], author, comme
     if created:
         record_event(key, version.version, "version_created", author, comment or None)
     else:
-        warnings.append(problem(f"isi sama dengan versi {version.version}; tidak ada versi baru"))
+        warnings.append(problem(_("isi sama dengan versi %(version)s; tidak ada versi baru", version=version.version)))
     return SaveResult(version, created, warnings)
 
 
@@ -289,9 +302,9 @@ def record_event(key: str, number: int, kind: str, actor, note: str | None) -> N
 
 
 def author_name(version: ProcessVersion) -> str:
-    """Who stored a version ("sistem" for versions loaded from disk)."""
+    """Who stored a version ("sistem", in the reader's language, for versions loaded from disk)."""
     user = accounts.get(version.created_by_id) if version.created_by_id else None
-    return user.name if user else "sistem"
+    return user.name if user else _("sistem")
 
 
 def main_bpmn(version: ProcessVersion) -> tuple[str, str]:
@@ -299,7 +312,7 @@ def main_bpmn(version: ProcessVersion) -> tuple[str, str]:
     for name, text in version.files["bpmn"].items():
         if version.service_key in _ids("bpmn", text):
             return name, text
-    raise NotFound("Berkas BPMN utama tidak ditemukan.")
+    raise NotFound(_("Berkas BPMN utama tidak ditemukan."))
 
 
 def service_name(version: ProcessVersion) -> str:

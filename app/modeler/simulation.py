@@ -11,7 +11,8 @@ A *scenario* (JSON, stored as a model test or under processes/tests/<service>/) 
 The run completes every ready user task that has data left, delivers the next message when
 one is awaited, else fires the next listed timer, until the process ends or nothing more can
 be done. The result lists the steps, the elements visited (the path) and the outcome, and
-whether the expectations held.
+whether the expectations held. Messages (malformed scenario, failed expectations) are written in the
+language of the analyst whose request runs the test (Indonesian from the CLI).
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from app.catalog import service as catalog
 from app.common import clock
@@ -84,22 +86,22 @@ def sample_from_schema(schema: dict | None) -> dict:
 def check_scenario(scenario: Any) -> dict:
     """The scenario with defaults, or ScenarioError naming what is wrong."""
     if not isinstance(scenario, dict):
-        raise ScenarioError("skenario harus berupa objek JSON")
+        raise ScenarioError(_("skenario harus berupa objek JSON"))
     tasks = scenario.get("tasks", {})
     if not isinstance(tasks, dict) or not all(isinstance(v, dict | list) for v in tasks.values()):
-        raise ScenarioError("'tasks' harus objek: id tugas → data (objek) atau daftar data")
+        raise ScenarioError(_("'tasks' harus objek: id tugas → data (objek) atau daftar data"))
     for items in tasks.values():
         if isinstance(items, list) and not all(isinstance(i, dict) for i in items):
-            raise ScenarioError("setiap data tugas harus berupa objek")
+            raise ScenarioError(_("setiap data tugas harus berupa objek"))
     if not isinstance(scenario.get("timers", []), list):
-        raise ScenarioError("'timers' harus daftar id timer")
+        raise ScenarioError(_("'timers' harus daftar id timer"))
     messages = scenario.get("messages", [])
     if not isinstance(messages, list) or not all(isinstance(m, dict) and m.get("name") for m in messages):
-        raise ScenarioError("'messages' harus daftar objek {name, payload}")
+        raise ScenarioError(_("'messages' harus daftar objek {name, payload}"))
     if "application" in scenario and not isinstance(scenario["application"], dict):
-        raise ScenarioError("'application' harus berupa objek")
+        raise ScenarioError(_("'application' harus berupa objek"))
     if not isinstance(scenario.get("expect", {}), dict):
-        raise ScenarioError("'expect' harus berupa objek")
+        raise ScenarioError(_("'expect' harus berupa objek"))
     return scenario
 
 
@@ -108,7 +110,7 @@ def scenario_template(model: ParsedModel) -> dict:
     tasks = {}
     for el in model.user_tasks():
         tasks.setdefault(el.bpmn_id, [sample_from_schema(model.form(el.properties.get(P.FORM_SCHEMA)))])
-    return {"name": "Skenario baru", "application": sample_from_schema(catalog.application_form(model)["schema"]),
+    return {"name": _("Skenario baru"), "application": sample_from_schema(catalog.application_form(model)["schema"]),
             "tasks": tasks, "messages": [], "timers": [], "expect": {"outcome": "issued"}}
 
 
@@ -132,7 +134,7 @@ class _Simulation:
             "application": copy.deepcopy(application),
             "documents": [{"id": i + 1, "requirement": r.get("key"), "filename": f"{r.get('key')}.pdf"}
                           for i, r in enumerate(requirements)],
-            "applicant": {"name": "Pemohon Simulasi", "email": "simulasi@contoh.local"},
+            "applicant": {"name": _("Pemohon Simulasi"), "email": "simulasi@contoh.local"},
         }
 
     def data_for(self, bpmn_id: str, process_id: str) -> dict | None:
@@ -159,7 +161,7 @@ class _Simulation:
         engine = current_app.extensions["satupintu.engine"]
         run = engine.create(self.model, self.initial_data())
         if self.engine_call(run.run):
-            for _ in range(MAX_STEPS):
+            for _step in range(MAX_STEPS):
                 if run.completed or not self.advance(run):
                     break
         self.finish(run)
@@ -178,8 +180,9 @@ class _Simulation:
             if errors:
                 step["errors"] = errors
                 self.result.status = "invalid_data"
-                self.result.failures.append(f"data untuk '{task.bpmn_id}' tidak sesuai formulirnya: "
-                                            + "; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items()))
+                self.result.failures.append(_(
+                    "data untuk '%(task)s' tidak sesuai formulirnya: %(errors)s", task=task.bpmn_id,
+                    errors="; ".join(f"{k}: {', '.join(v)}" for k, v in errors.items())))
                 return False
             try:
                 return self.engine_call(lambda t=task, d=data: run.complete(t.id, d))
@@ -198,7 +201,7 @@ class _Simulation:
             wanted = self.timers.pop(0)
             timer = next((t for t in run.pending_timers() if t.bpmn_id == wanted), None)
             if timer is None:
-                self.result.failures.append(f"timer '{wanted}' tidak sedang menunggu")
+                self.result.failures.append(_("timer '%(timer)s' tidak sedang menunggu", timer=wanted))
                 continue
             if timer.due_at is not None and timer.due_at > self.moment:
                 self.moment = timer.due_at + timedelta(seconds=1)
@@ -229,11 +232,14 @@ class _Simulation:
         expect = self.scenario.get("expect") or {}
         result = self.result
         if result.incident:
-            result.failures.append(f"insiden di '{result.incident['element_id']}': {result.incident['message']}")
+            result.failures.append(_("insiden di '%(element)s': %(message)s", element=result.incident["element_id"],
+                                     message=result.incident["message"]))
         if "outcome" in expect and expect["outcome"] != result.outcome:
-            result.failures.append(f"hasil akhir {result.outcome or '(belum selesai)'}, diharapkan {expect['outcome']}")
+            result.failures.append(_("hasil akhir %(outcome)s, diharapkan %(expected)s",
+                                     outcome=result.outcome or _("(belum selesai)"), expected=expect["outcome"]))
         if "status" in expect and expect["status"] != result.status:
-            result.failures.append(f"status {result.status}, diharapkan {expect['status']}")
+            result.failures.append(_("status %(status)s, diharapkan %(expected)s", status=result.status,
+                                     expected=expect["status"]))
         ids = [p["bpmn_id"] for p in result.path]
         qualified = [f"{p['process_id']}:{p['bpmn_id']}" for p in result.path]
         position = 0
@@ -242,13 +248,13 @@ class _Simulation:
             try:
                 position = names.index(wanted, position) + 1
             except ValueError:
-                result.failures.append(f"'{wanted}' tidak dilalui (atau tidak sesuai urutan)")
+                result.failures.append(_("'%(element)s' tidak dilalui (atau tidak sesuai urutan)", element=wanted))
         for unwanted in expect.get("not_visited", []):
             if unwanted in (qualified if ":" in unwanted else ids):
-                result.failures.append(f"'{unwanted}' dilalui, padahal tidak diharapkan")
+                result.failures.append(_("'%(element)s' dilalui, padahal tidak diharapkan", element=unwanted))
         for template in expect.get("notifications", []):
             if template not in result.notifications:
-                result.failures.append(f"notifikasi '{template}' tidak dikirim")
+                result.failures.append(_("notifikasi '%(template)s' tidak dikirim", template=template))
 
 
 def _jsonable(value: Any) -> Any:
@@ -274,8 +280,8 @@ def _start_moment(scenario: dict) -> datetime:
         try:
             moment = datetime.fromisoformat(raw)
         except ValueError as exc:
-            raise ScenarioError("'start_at' harus waktu ISO 8601 dengan zona") from exc
+            raise ScenarioError(_("'start_at' harus waktu ISO 8601 dengan zona")) from exc
         if moment.tzinfo is None:
-            raise ScenarioError("'start_at' harus menyertakan zona waktu")
+            raise ScenarioError(_("'start_at' harus menyertakan zona waktu"))
         return moment
     return clock.now()

@@ -7,6 +7,9 @@ text) and returns problems (blocking) and warnings. Each problem is
 rules the office relies on are checked: lanes are existing groups, user tasks have a form
 and an SLA, gateways have conditions, scripts and expressions pass the sandbox, and every
 process carries its diagram.
+
+Problems are written in the language of the analyst who asked (`check`, `save` run in their request);
+outside a request (the CLI) they are Indonesian.
 """
 from __future__ import annotations
 
@@ -14,12 +17,16 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from jinja2 import TemplateSyntaxError
 from jinja2.sandbox import SandboxedEnvironment
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 from lxml import etree
 
+from app.catalog.texts import translation_problems
+from app.common import signals
+from app.common.i18n import N_, translate
 from app.engine import Bundle, Library, ModelError, parse_bundle
 from app.engine import properties as P
 from app.engine.sandbox import SandboxViolation, check
@@ -29,6 +36,9 @@ from app.jsonforms.rules import rule_problems
 APPLICANT_LANE = "pemohon"
 FEE_KINDS = ("free", "fixed", "computed")
 TIMER_TAGS = ("timeDuration", "timeDate", "timeCycle")
+# What a piece of code is, in "<what> tidak sah: ..." (translated with the problem).
+SCRIPT_LABEL, CONDITION_LABEL, TIMER_LABEL = N_("skrip"), N_("kondisi"), N_("ekspresi timer")
+INPUT_EXPRESSION_LABEL, RULE_OUTPUT_LABEL = N_("ekspresi masukan"), N_("keluaran aturan")
 _jinja = SandboxedEnvironment()
 
 
@@ -51,6 +61,13 @@ class ValidationResult:
         return not self.problems and self.bundle is not None
 
 
+def notification_templates() -> list[str]:
+    """The messages a model may send with `notify`: the templates under templates/notifications/."""
+    from app.notifications.service import template_names
+
+    return template_names()
+
+
 def validate_files(key: str, files: dict[str, dict[str, str]], groups: Iterable[str]) -> ValidationResult:
     """Check every rule on the files of a candidate version of service `key`."""
     result = ValidationResult()
@@ -63,11 +80,12 @@ def validate_files(key: str, files: dict[str, dict[str, str]], groups: Iterable[
         result.problems.extend(_normalized(exc.problems))
         return result
     if key not in library.processes:
-        result.problems.append(problem(f"proses dengan id '{key}' tidak ditemukan dalam berkas BPMN",
+        result.problems.append(problem(_("proses dengan id '%(key)s' tidak ditemukan dalam berkas BPMN", key=key),
                                        element_id=key))
         return result
     if P.truthy(library.processes[key].properties.get(P.SHARED)):
-        result.problems.append(problem(f"'{key}' adalah proses bersama (shared), bukan layanan", element_id=key))
+        result.problems.append(problem(_("'%(key)s' adalah proses bersama (shared), bukan layanan", key=key),
+                                       element_id=key))
         return result
     try:
         bundle = library.bundle(key)
@@ -84,6 +102,7 @@ def validate_files(key: str, files: dict[str, dict[str, str]], groups: Iterable[
         checker.check_bpmn(name, trees[("bpmn", name)], main=key)
     for name in bundle.files["dmn"]:
         checker.check_dmn(name, trees[("dmn", name)])
+    result.problems.extend(translation_problems(bundle))
     # The engine's message about an element our rules already explain (with a line) adds nothing.
     explained = {p["element_id"] for p in result.problems if p["element_id"]}
     result.problems[:0] = [p for p in engine_problems if not p["element_id"] or p["element_id"] not in explained]
@@ -92,7 +111,7 @@ def validate_files(key: str, files: dict[str, dict[str, str]], groups: Iterable[
 
 
 def _normalized(problems: list[dict]) -> list[dict]:
-    return [problem(p.get("message") or "model tidak sah", element_id=p.get("element_id") or None,
+    return [problem(translate(p.get("message")) or _("model tidak sah"), element_id=p.get("element_id") or None,
                     line=p.get("line") or None, column=p.get("column") or None, file=p.get("file") or None)
             for p in problems]
 
@@ -110,15 +129,16 @@ def _parse_all(files: dict[str, dict[str, str]], problems: list[dict]) -> dict[t
             expected = (BPMN_NS,) if kind == "bpmn" else DMN_NAMESPACES
             if etree.QName(root).localname != "definitions" or namespace not in expected:
                 label = "BPMN 2.0" if kind == "bpmn" else "DMN"
-                problems.append(problem(f"bukan berkas {label}: elemen akar {root.tag}", line=root.sourceline,
-                                        file=name))
+                problems.append(problem(_("bukan berkas %(kind)s: elemen akar %(tag)s", kind=label, tag=root.tag),
+                                        line=root.sourceline, file=name))
                 continue
             trees[(kind, name)] = root
     for name, text in files["forms"].items():
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
-            problems.append(problem(f"JSON tidak sah: {exc.msg}", line=exc.lineno, column=exc.colno, file=name))
+            problems.append(problem(_("JSON tidak sah: %(error)s", error=exc.msg), line=exc.lineno, column=exc.colno,
+                                    file=name))
     return trees
 
 
@@ -152,7 +172,8 @@ class _RuleChecker:
         for proc in root.findall("bpmn:process", NS):
             pid = proc.get("id")
             if pid not in drawn_processes:
-                self.fail(f"proses '{pid}' tidak memiliki diagram (BPMNDI); gunakan 'Susun otomatis'", proc, name)
+                self.fail(_("proses '%(id)s' tidak memiliki diagram (BPMNDI); gunakan 'Susun otomatis'", id=pid),
+                          proc, name)
             if pid == main:
                 self._check_service_properties(name, proc)
             lanes = _lanes_of(proc)
@@ -166,9 +187,19 @@ class _RuleChecker:
         props = read_properties(el) if tag not in ("process", "lane") else {}
         status = props.get(P.CASE_STATUS)
         if status and status not in P.CASE_STATUSES:
-            self.fail(f"caseStatus '{status}' tidak dikenal (pilihan: {', '.join(P.CASE_STATUSES)})", el, file)
+            self.fail(_("caseStatus '%(status)s' tidak dikenal (pilihan: %(choices)s)", status=status,
+                        choices=", ".join(P.CASE_STATUSES)), el, file)
         if props.get(P.PRIORITY) and not _is_int(props[P.PRIORITY]):
-            self.fail("priority harus bilangan bulat", el, file)
+            self.fail(_("priority harus bilangan bulat"), el, file)
+        action = props.get(P.HOST_ACTION)
+        if action and action not in signals.host_action_names():
+            # A typo would silently do nothing (no bill issued): only actions some domain carries out are allowed.
+            self.fail(_("hostAction '%(action)s' tidak dikenal (pilihan: %(choices)s)", action=action,
+                        choices=", ".join(sorted(signals.host_action_names()))), el, file)
+        template = props.get(P.NOTIFY)
+        if template and template not in notification_templates():
+            self.fail(_("notify '%(name)s' tidak dikenal (pilihan: %(choices)s)", name=template,
+                        choices=", ".join(notification_templates())), el, file)
         if tag == "userTask":
             self._check_user_task(file, el, props, lanes.get(el.get("id")))
         elif tag == "exclusiveGateway":
@@ -176,19 +207,19 @@ class _RuleChecker:
         elif tag == "scriptTask":
             script = el.find("bpmn:script", NS)
             if script is None or not (script.text or "").strip():
-                self.fail("script task tanpa skrip", el, file)
+                self.fail(_("script task tanpa skrip"), el, file)
             else:
-                self._check_code(file, el, script, script.text, "exec", "skrip")
+                self._check_code(file, el, script, script.text, "exec", SCRIPT_LABEL)
         elif tag == "sequenceFlow":
             condition = el.find("bpmn:conditionExpression", NS)
             if condition is not None and (condition.text or "").strip():
-                self._check_code(file, el, condition, condition.text, "eval", "kondisi")
+                self._check_code(file, el, condition, condition.text, "eval", CONDITION_LABEL)
         elif tag in TIMER_TAGS:
             owner = el.getparent().getparent() if el.getparent() is not None else None
             if not (el.text or "").strip():
-                self.fail("ekspresi timer kosong", owner, file)
+                self.fail(_("ekspresi timer kosong"), owner, file)
             else:
-                self._check_code(file, owner, el, el.text, "eval", "ekspresi timer")
+                self._check_code(file, owner, el, el.text, "eval", TIMER_LABEL)
         ext = el.find("bpmn:extensionElements", NS)
         if ext is None:
             return
@@ -201,21 +232,23 @@ class _RuleChecker:
             try:
                 _jinja.parse(instructions.text)
             except TemplateSyntaxError as exc:
-                self.fail(f"instruksi (templat Jinja) tidak sah: {exc.message}", el, file,
+                self.fail(_("instruksi (templat Jinja) tidak sah: %(error)s", error=exc.message), el, file,
                           line=instructions.sourceline + (exc.lineno or 1) - 1)
 
     def _check_user_task(self, file: str, el: etree._Element, props: dict[str, str], lane: str | None) -> None:
         label = el.get("name") or el.get("id")
         if not el.get("name"):
-            self.warn(f"tugas pengguna '{el.get('id')}' tidak bernama", el, file)
+            self.warn(_("tugas pengguna '%(id)s' tidak bernama", id=el.get("id")), el, file)
         if lane is None:
-            self.fail(f"tugas pengguna '{label}' tidak berada di lajur (lane) mana pun; "
-                      "nama lajur menentukan kelompok penerima tugas", el, file)
+            self.fail(_("tugas pengguna '%(task)s' tidak berada di lajur (lane) mana pun; "
+                        "nama lajur menentukan kelompok penerima tugas", task=label), el, file)
         elif lane not in self.groups and lane != APPLICANT_LANE:
-            self.fail(f"lajur '{lane}' dari tugas '{label}' bukan kelompok yang terdaftar", el, file)
+            self.fail(_("lajur '%(lane)s' dari tugas '%(task)s' bukan kelompok yang terdaftar", lane=lane, task=label),
+                      el, file)
         schema_name = props.get(P.FORM_SCHEMA)
         if not schema_name:
-            self.fail(f"tugas pengguna '{label}' tidak memiliki formulir ({P.FORM_SCHEMA})", el, file)
+            self.fail(_("tugas pengguna '%(task)s' tidak memiliki formulir (%(property)s)", task=label,
+                        property=P.FORM_SCHEMA), el, file)
         else:
             self._check_form_schema(schema_name, el, file)
         ui_name = props.get(P.FORM_UI_SCHEMA)
@@ -224,29 +257,32 @@ class _RuleChecker:
         if lane != APPLICANT_LANE:
             sla = props.get(P.SLA_WORKING_DAYS)
             if not sla:
-                self.fail(f"tugas pengguna '{label}' tidak memiliki SLA ({P.SLA_WORKING_DAYS})", el, file)
+                self.fail(_("tugas pengguna '%(task)s' tidak memiliki SLA (%(property)s)", task=label,
+                            property=P.SLA_WORKING_DAYS), el, file)
             elif not _is_int(sla) or int(sla) <= 0:
-                self.fail(f"{P.SLA_WORKING_DAYS} harus bilangan bulat positif (hari kerja)", el, file)
+                self.fail(_("%(property)s harus bilangan bulat positif (hari kerja)", property=P.SLA_WORKING_DAYS),
+                          el, file)
 
     def _check_form_schema(self, filename: str, el: etree._Element, file: str) -> None:
         if filename not in self._checked_forms:
             text = self.bundle.files["forms"].get(filename)
             message = None
             if text is None:
-                message = f"berkas formulir {filename} tidak ada"
+                message = _("berkas formulir %(file)s tidak ada", file=filename)
             else:
                 try:
                     schema = json.loads(text)
                     if not isinstance(schema, dict):
-                        raise SchemaError("skema harus berupa objek JSON")
+                        raise SchemaError(_("skema harus berupa objek JSON"))
                     Draft202012Validator.check_schema(schema)
                     broken = rule_problems(schema)  # x-rules the form validator would ignore
                     if broken:
-                        message = f"{filename}: aturan x-rules tidak sah: " + "; ".join(broken[:3])
+                        message = _("%(file)s: aturan x-rules tidak sah: %(problems)s", file=filename,
+                                    problems="; ".join(broken[:3]))
                 except json.JSONDecodeError as exc:
-                    message = f"{filename}: JSON tidak sah: {exc.msg}"
+                    message = _("%(file)s: JSON tidak sah: %(error)s", file=filename, error=exc.msg)
                 except SchemaError as exc:
-                    message = f"{filename}: JSON Schema tidak sah: {exc.message}"
+                    message = _("%(file)s: JSON Schema tidak sah: %(error)s", file=filename, error=exc.message)
             self._checked_forms[filename] = message
         if self._checked_forms[filename]:
             self.fail(self._checked_forms[filename], el, file)
@@ -258,14 +294,14 @@ class _RuleChecker:
         except json.JSONDecodeError:
             ok = False
         if not ok:
-            self.fail(f"{filename}: harus berupa objek JSON", el, file)
+            self.fail(_("%(file)s: harus berupa objek JSON", file=filename), el, file)
 
     def _check_gateway(self, file: str, proc: etree._Element, el: etree._Element) -> None:
         gid = el.get("id")
         outgoing = [f for f in proc.iter(f"{{{BPMN_NS}}}sequenceFlow") if f.get("sourceRef") == gid]
         default = el.get("default")
         if default and default not in {f.get("id") for f in outgoing}:
-            self.fail(f"alur bawaan '{default}' bukan alur keluar gerbang ini", el, file)
+            self.fail(_("alur bawaan '%(flow)s' bukan alur keluar gerbang ini", flow=default), el, file)
         if len(outgoing) < 2:
             return
         for flow in outgoing:
@@ -273,8 +309,8 @@ class _RuleChecker:
                 continue
             condition = flow.find("bpmn:conditionExpression", NS)
             if condition is None or not (condition.text or "").strip():
-                self.fail(f"alur '{flow.get('name') or flow.get('id')}' dari gerbang "
-                          f"'{el.get('name') or gid}' tidak memiliki kondisi (dan bukan alur bawaan)", flow, file)
+                self.fail(_("alur '%(flow)s' dari gerbang '%(gateway)s' tidak memiliki kondisi (dan bukan alur bawaan)",
+                            flow=flow.get("name") or flow.get("id"), gateway=el.get("name") or gid), flow, file)
 
     def _check_code(self, file: str, el: etree._Element | None, node: etree._Element, source: str, mode: str,
                     label: str) -> None:
@@ -282,28 +318,34 @@ class _RuleChecker:
         try:
             check(text, mode)
         except SyntaxError as exc:
-            self.fail(f"{label} tidak sah: {exc.msg}", el, file, line=_line(node, exc.lineno),
-                      column=exc.offset)
+            self.fail(_("%(what)s tidak sah: %(error)s", what=translate(label), error=exc.msg), el, file,
+                      line=_line(node, exc.lineno), column=exc.offset)
         except SandboxViolation as exc:
-            self.fail(f"{label} ditolak sandbox: {exc}", el, file, line=_line(node, exc.lineno))
+            self.fail(_("%(what)s ditolak sandbox: %(error)s", what=translate(label), error=translate(str(exc))),
+                      el, file, line=_line(node, exc.lineno))
 
     def _check_service_properties(self, file: str, proc: etree._Element) -> None:
         props = read_properties(proc)
         for key in (P.SOP_WORKING_DAYS, P.PERMIT_VALIDITY_YEARS):
             if props.get(key) and (not _is_int(props[key]) or int(props[key]) <= 0):
-                self.fail(f"{key} harus bilangan bulat positif", proc, file)
+                self.fail(_("%(property)s harus bilangan bulat positif", property=key), proc, file)
         if not props.get(P.SOP_WORKING_DAYS):
-            self.warn(f"layanan tanpa {P.SOP_WORKING_DAYS}: standar pelayanan dianggap 5 hari kerja", proc, file)
+            self.warn(_("layanan tanpa %(property)s: standar pelayanan dianggap 5 hari kerja",
+                        property=P.SOP_WORKING_DAYS), proc, file)
         prefix = props.get(P.REGISTRATION_PREFIX)
         if prefix and not (prefix.isascii() and prefix.replace("-", "").isalnum() and len(prefix) <= 16):
-            self.fail(f"{P.REGISTRATION_PREFIX} hanya huruf/angka, paling panjang 16", proc, file)
+            self.fail(_("%(property)s hanya huruf/angka, paling panjang 16", property=P.REGISTRATION_PREFIX),
+                      proc, file)
         kind = props.get(P.FEE_KIND, "free")
         if kind not in FEE_KINDS:
-            self.fail(f"{P.FEE_KIND} harus salah satu dari {', '.join(FEE_KINDS)}", proc, file)
+            self.fail(_("%(property)s harus salah satu dari %(choices)s", property=P.FEE_KIND,
+                        choices=", ".join(FEE_KINDS)), proc, file)
         if kind == "fixed" and not _is_int(props.get(P.FEE_AMOUNT, "")):
-            self.fail(f"{P.FEE_KIND}=fixed memerlukan {P.FEE_AMOUNT} (rupiah, bilangan bulat)", proc, file)
+            self.fail(_("%(property)s=fixed memerlukan %(amount)s (rupiah, bilangan bulat)", property=P.FEE_KIND,
+                        amount=P.FEE_AMOUNT), proc, file)
         if kind == "computed" and not props.get(P.FEE_DECISION):
-            self.fail(f"{P.FEE_KIND}=computed memerlukan {P.FEE_DECISION} (id tabel keputusan DMN)", proc, file)
+            self.fail(_("%(property)s=computed memerlukan %(decision)s (id tabel keputusan DMN)", property=P.FEE_KIND,
+                        decision=P.FEE_DECISION), proc, file)
         if props.get(P.APPLICATION_FORM_SCHEMA):
             self._check_form_schema(props[P.APPLICATION_FORM_SCHEMA], proc, file)
         requirements = props.get(P.REQUIREMENTS_FILE)
@@ -314,7 +356,7 @@ class _RuleChecker:
             except json.JSONDecodeError:
                 ok = False
             if not ok:
-                self.fail(f"{requirements}: harus daftar objek dengan 'key'", proc, file)
+                self.fail(_("%(file)s: harus daftar objek dengan 'key'", file=requirements), proc, file)
 
     # -- DMN -----------------------------------------------------------------------------------------
 
@@ -323,11 +365,11 @@ class _RuleChecker:
         for expression in root.iter(f"{{{namespace}}}inputExpression"):
             text = expression.find(f"{{{namespace}}}text")
             if text is not None and (text.text or "").strip():
-                self._check_dmn_code(name, expression, text, "ekspresi masukan")
+                self._check_dmn_code(name, expression, text, INPUT_EXPRESSION_LABEL)
         for entry in root.iter(f"{{{namespace}}}outputEntry"):
             text = entry.find(f"{{{namespace}}}text")
             if text is not None and (text.text or "").strip():
-                self._check_dmn_code(name, entry, text, "keluaran aturan")
+                self._check_dmn_code(name, entry, text, RULE_OUTPUT_LABEL)
 
     def _check_dmn_code(self, file: str, el: etree._Element, text: etree._Element, label: str) -> None:
         owner = el

@@ -3,13 +3,16 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from types import SimpleNamespace
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.catalog import service as catalog
 from app.common import clock
-from app.common.errors import AppError, Forbidden
+from app.common.errors import AppError, Forbidden, shown_message
+from app.common.i18n import translate
 from app.common.transaction import transactional
 
 from . import deploys, incidents, scenarios, service
@@ -34,7 +37,7 @@ def analyst_page(view):
     @login_required
     def wrapper(*args, **kwargs):
         if not current_user.has_role(*service.ROLES):
-            raise Forbidden("Halaman ini hanya untuk analis proses.")
+            raise Forbidden(_("Halaman ini hanya untuk analis proses."))
         return view(*args, **kwargs)
 
     return wrapper
@@ -44,7 +47,9 @@ def analyst_page(view):
 @analyst_page
 def models():
     """Every service model: active version, versions, last change, running cases, incidents."""
-    return render_template("modeler/list.html", rows=service.list_models(), iso=clock.iso,
+    rows = [{**row, "last_change_comment": deploys.shown_note(row.get("last_change_comment"))}
+            for row in service.list_models()]
+    return render_template("modeler/list.html", rows=rows, iso=clock.iso,
                            incident_total=incidents.count(), waiting=deploys.pending(),
                            service_names=catalog_names())
 
@@ -55,7 +60,7 @@ def editor(key: str):
     """The browser modeler for a service's BPMN, DMN and forms."""
     number = request.args.get("versi", type=int)
     version = service.get_version(key, number) if number else service.current_version(key)
-    main_file, _ = service.main_bpmn(version)
+    main_file, _text = service.main_bpmn(version)
     return render_template("modeler/editor.html", key=key, version=version, main_file=main_file,
                            name=service.service_name(version), active=_active_number(key))
 
@@ -74,8 +79,10 @@ def versions(key: str):
     """Versions with author, comment, running cases; deploy requests, approvals, roll back, compare."""
     rows = service.versions_of(key)
     waiting = {r.version: r for r in deploys.pending(key)}
+    history = [SimpleNamespace(at=e.at, actor=e.actor, kind=e.kind, version=e.version,
+                               note=deploys.shown_note(e.note)) for e in service.history(key)]
     return render_template("modeler/versions.html", key=key, rows=rows, active=_active_number(key),
-                           running=service.running_counts(key), history=service.history(key),
+                           running=service.running_counts(key), history=history,
                            authors={v.id: service.author_name(v) for v in rows}, waiting=waiting,
                            service_names=catalog_names(),
                            name=service.service_name(rows[0]), iso=clock.iso)
@@ -86,7 +93,7 @@ def _deploy_step(key: str, step, done: str):
     try:
         transactional(step)()
     except AppError as exc:
-        flash(f"Tidak dapat diproses: {exc.message}")
+        flash(_("Tidak dapat diproses: %(error)s", error=shown_message(exc)))
     else:
         flash(done)
     if request.form.get("back") == "list":  # acted on from the overview's waiting list
@@ -100,8 +107,8 @@ def deploy(key: str, number: int):
     """Request that a version become active (or roll back to it); a second analyst or admin approves."""
     return _deploy_step(key, lambda: deploys.request_deploy(key=key, number=number, actor=current_user,
                                                             note=request.form.get("note")),
-                        f"Permintaan aktivasi versi {number} dikirim; versi itu aktif setelah disetujui analis "
-                        "atau admin lain.")
+                        _("Permintaan aktivasi versi %(version)s dikirim; versi itu aktif setelah disetujui analis "
+                          "atau admin lain.", version=number))
 
 
 @bp.post("/model/<key>/versi/<int:number>/setujui")
@@ -109,8 +116,8 @@ def deploy(key: str, number: int):
 def approve_deploy(key: str, number: int):
     """Approve another person's deploy request: the version becomes active for new cases."""
     return _deploy_step(key, lambda: deploys.approve(key=key, number=number, actor=current_user),
-                        f"Versi {number} sekarang aktif untuk permohonan baru; permohonan berjalan tetap pada "
-                        "versinya.")
+                        _("Versi %(version)s sekarang aktif untuk permohonan baru; permohonan berjalan tetap pada "
+                          "versinya.", version=number))
 
 
 @bp.post("/model/<key>/versi/<int:number>/tolak")
@@ -119,7 +126,8 @@ def reject_deploy(key: str, number: int):
     """Reject another person's deploy request with a reason, or withdraw one's own."""
     return _deploy_step(key, lambda: deploys.reject(key=key, number=number, actor=current_user,
                                                     reason=request.form.get("reason")),
-                        f"Permintaan aktivasi versi {number} ditutup tanpa mengaktifkan versi itu.")
+                        _("Permintaan aktivasi versi %(version)s ditutup tanpa mengaktifkan versi itu.",
+                          version=number))
 
 
 @bp.get("/model/<key>/diff")
@@ -148,7 +156,7 @@ def tests(key: str):
             report = scenarios.run_suite(key, version)
         elif action == "delete":
             scenarios.delete_test(key=key, test_id=int(request.form.get("test_id", "0") or 0), actor=current_user)
-            flash("Tes model dihapus.")
+            flash(_("Tes model dihapus."))
             return redirect(url_for("modeler.tests", key=key))
     template = scenario_template(catalog.model_for_version(version))
     return render_template("modeler/tests.html", key=key, version=version, tests=scenarios.list_tests(key),
@@ -173,12 +181,14 @@ def incident_retry(case_id: int):
                                                                  move_to_active=move))
         case = with_transaction()
     except AppError as exc:
-        flash(f"Gagal mencoba lagi: {exc.message}")
+        flash(_("Gagal mencoba lagi: %(error)s", error=shown_message(exc)))
         return redirect(url_for("modeler.incident_list"))
     if case.status == "incident":
-        flash(f"Permohonan {case.registration_number} masih insiden: {case.incident_message}")
+        flash(_("Permohonan %(number)s masih insiden: %(message)s", number=case.registration_number,
+                message=translate(case.incident_message)))
     else:
-        flash(f"Permohonan {case.registration_number} berjalan lagi (status: {case.status}).")
+        flash(_("Permohonan %(number)s berjalan lagi (status: %(status)s).", number=case.registration_number,
+                status=case.status))
     return redirect(url_for("modeler.incident_list"))
 
 
@@ -189,10 +199,12 @@ def incident_repair(case_id: int):
     try:
         case = transactional(lambda: incidents.repair(case_id=case_id, actor=current_user))()
     except AppError as exc:
-        flash(f"Gagal memperbaiki: {exc.message}")
+        flash(_("Gagal memperbaiki: %(error)s", error=shown_message(exc)))
         return redirect(url_for("modeler.incident_list"))
     if case.status == "incident":
-        flash(f"Data permohonan {case.registration_number} dinetralkan, tetapi masih insiden: {case.incident_message}")
+        flash(_("Data permohonan %(number)s dinetralkan, tetapi masih insiden: %(message)s",
+                number=case.registration_number, message=translate(case.incident_message)))
     else:
-        flash(f"Data permohonan {case.registration_number} dinetralkan; berjalan lagi (status: {case.status}).")
+        flash(_("Data permohonan %(number)s dinetralkan; berjalan lagi (status: %(status)s).",
+                number=case.registration_number, status=case.status))
     return redirect(url_for("modeler.incident_list"))

@@ -1,43 +1,59 @@
 """Notifications: write messages to the outbox; the scheduler delivers them.
 
 Every message is one row per channel (`in_app`, `email`, `sms`, `whatsapp`) rendered from
-`templates/notifications/<template>.txt` (Indonesian). A `dedupe_key` makes a message to one
-person about one thing unique, so a job that runs twice queues it once.
+`templates/notifications/<template>.txt`. Subject and body are written in the recipient's language
+(`User.locale`; Indonesian unless they chose otherwise), never in the language of whoever's request
+caused the message. A `dedupe_key` makes a message to one person about one thing unique, so a job
+that runs twice queues it once.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import current_app, render_template
+from flask_babel import force_locale, gettext
 from jinja2 import TemplateNotFound
 from sqlalchemy import func, select
 
+from app.catalog.texts import model_text
 from app.common import clock
 from app.common.errors import Conflict, NotFound
+from app.common.i18n import N_, locale_of
 from app.extensions import db
 
 from .models import Notification
 
+# Subject lines (marked; written in the recipient's language when the message is queued). Other domains add theirs
+# with SUBJECTS.setdefault(template, N_("... %(reg)s ...")).
 SUBJECTS = {
-    "case_submitted": "Permohonan {reg} telah diterima",
-    "complaint_received": "Pengaduan {reg} telah diterima",
-    "action_required": "Permohonan {reg}: tindakan Anda diperlukan",
-    "revision_reminder": "Pengingat: perbaikan berkas permohonan {reg}",
-    "payment_reminder": "Pengingat: pembayaran retribusi permohonan {reg}",
-    "case_issued": "Izin Anda untuk permohonan {reg} telah terbit",
-    "case_rejected": "Permohonan {reg} ditolak",
-    "case_expired": "Permohonan {reg} ditutup karena melewati batas waktu",
-    "case_withdrawn": "Permohonan {reg} telah dibatalkan",
-    "case_approved": "Permohonan {reg} telah selesai diproses",
-    "case_extended": "Batas waktu permohonan {reg} diperpanjang",
-    "case_deemed_approved": "Permohonan {reg} dianggap dikabulkan secara hukum",
-    "task_reminder": "Pengingat: tugas {step} untuk permohonan {reg}",
-    "task_breach": "Melewati batas waktu: {step} permohonan {reg}",
-    "task_escalated": "Eskalasi: {step} permohonan {reg} jauh melewati batas waktu",
-    "sla_lapsed": "Batas waktu hukum permohonan {reg} terlampaui",
-    "sla_pause_approval": "Persetujuan penghentian jam layanan permohonan {reg}",
-    "daily_digest": "Ringkasan tugas Anda hari ini",
-    "password_reset": "Atur ulang kata sandi SatuPintu",
+    "case_submitted": N_("Permohonan %(reg)s telah diterima"),
+    "complaint_received": N_("Pengaduan %(reg)s telah diterima"),
+    "action_required": N_("Permohonan %(reg)s: tindakan Anda diperlukan"),
+    "revision_reminder": N_("Pengingat: perbaikan berkas permohonan %(reg)s"),
+    "payment_reminder": N_("Pengingat: pembayaran retribusi permohonan %(reg)s"),
+    "case_issued": N_("Izin Anda untuk permohonan %(reg)s telah terbit"),
+    "case_rejected": N_("Permohonan %(reg)s ditolak"),
+    "case_expired": N_("Permohonan %(reg)s ditutup karena melewati batas waktu"),
+    "case_withdrawn": N_("Permohonan %(reg)s telah dibatalkan"),
+    "case_approved": N_("Permohonan %(reg)s telah selesai diproses"),
+    "case_extended": N_("Batas waktu permohonan %(reg)s diperpanjang"),
+    "case_deemed_approved": N_("Permohonan %(reg)s dianggap dikabulkan secara hukum"),
+    "task_reminder": N_("Pengingat: tugas %(step)s untuk permohonan %(reg)s"),
+    "task_breach": N_("Melewati batas waktu: %(step)s permohonan %(reg)s"),
+    "task_escalated": N_("Eskalasi: %(step)s permohonan %(reg)s jauh melewati batas waktu"),
+    "sla_lapsed": N_("Batas waktu hukum permohonan %(reg)s terlampaui"),
+    "sla_pause_approval": N_("Persetujuan penghentian jam layanan permohonan %(reg)s"),
+    "daily_digest": N_("Ringkasan tugas Anda hari ini"),
+    "password_reset": N_("Atur ulang kata sandi SatuPintu"),
 }
+FALLBACK_SUBJECT = N_("Kabar permohonan %(reg)s")
 APPLICANT_CHANNELS = ("in_app", "email", "sms", "whatsapp")
+
+
+def template_names() -> list[str]:
+    """The message templates (templates/notifications/<name>.txt) a model may name with `notify`."""
+    folder = Path(current_app.root_path) / "templates" / "notifications"
+    return sorted(p.stem for p in folder.glob("*.txt"))
 
 
 def _render(template: str, context: dict) -> str:
@@ -49,12 +65,20 @@ def _render(template: str, context: dict) -> str:
 
 
 def subject_for(template: str, **values) -> str:
-    """The subject line of a template, filled with `reg`, `step`, ... (missing values left blank)."""
-    text = SUBJECTS.get(template, "Kabar permohonan {reg}")
-    try:
-        return text.format(**values)
-    except (KeyError, IndexError):
+    """The subject line of a template in the current language, filled with `reg`, `step`, ... (missing ones blank)."""
+    source = SUBJECTS.get(template, FALLBACK_SUBJECT)
+    text = gettext(source)
+    if "{" in text and "%(" not in text:  # a subject still written for str.format
         return text.format_map(_Blank(values))
+    return _filled(text, source, values)
+
+
+def _filled(text: str, source: str, values: dict) -> str:
+    """`text` (a translation of `source`) filled with `values`; the source when the translation does not fit."""
+    try:
+        return text % _Blank(values)
+    except (TypeError, ValueError):
+        return source % _Blank(values)
 
 
 class _Blank(dict):
@@ -98,8 +122,12 @@ def notify_case(case, template: str, *, task=None, element_id: str | None = None
     """Queue the applicant's messages about a case event (in-app, email, and SMS/WhatsApp if configured)."""
     applicant = case.applicant
     reg = case.registration_number or f"#{case.id}"
+    from app.cases.service import STATUS_LABELS
+
     context = {"case": case, "task": task, "applicant": applicant, "user": applicant, "reg": reg,
-               "office": current_app.config["OFFICE_NAME"], "template": template, **(context or {})}
+               "office": current_app.config["OFFICE_NAME"], "template": template,
+               "status_label": STATUS_LABELS.get(case.status, case.status),  # the marked source: `|t` in templates
+               **(context or {})}
     from app.accounts import tokens
 
     if template in ACTION_TEMPLATES and tokens.may_receive_magic_link(applicant):  # never for staff accounts
@@ -108,8 +136,9 @@ def notify_case(case, template: str, *, task=None, element_id: str | None = None
         base = current_app.config.get("PUBLIC_BASE_URL", "").rstrip("/")
         context.update(magic_link=f"{base}/akun/tautan/{token}", magic_code=code,
                        magic_days=tokens.MAGIC_LINK_DAYS)
-    subject = subject_for(template, reg=reg, step=task.name if task is not None else "")
-    body = _render(template, context)
+    with force_locale(locale_of(applicant)):
+        subject = subject_for(template, reg=reg, step=model_text(task.name, task) if task is not None else "")
+        body = _render(template, context)
     stamp = task.id if task is not None else (element_id or clock.now().isoformat())
     created = []
     for channel in applicant_channels():
@@ -123,9 +152,15 @@ def notify_case(case, template: str, *, task=None, element_id: str | None = None
 
 
 def notify_user(user, template: str, subject: str, context: dict, *, channels: tuple[str, ...] = ("email",),
-                dedupe_key: str | None = None) -> list[Notification]:
-    """Queue a message to one user that is not about a case (accounts, digests)."""
-    body = _render(template, {"user": user, "office": current_app.config["OFFICE_NAME"], **context})
+                dedupe_key: str | None = None, subject_values: dict | None = None) -> list[Notification]:
+    """Queue a message to one user that is not about a case (accounts, digests).
+
+    `subject` is best given as its marked Indonesian source (`N_`), with its `%(name)s` values in `subject_values`:
+    it is translated for the recipient here, then filled.
+    """
+    with force_locale(locale_of(user)):
+        subject = _filled(gettext(subject), subject, subject_values) if subject_values else gettext(subject)
+        body = _render(template, {"user": user, "office": current_app.config["OFFICE_NAME"], **context})
     return [_queue(user, channel=channel, template=template, subject=subject, body=body, case_id=None,
                    dedupe_key=dedupe_key) for channel in channels]
 
@@ -136,8 +171,9 @@ def notify_staff(user, template: str, *, case, context: dict | None = None, task
     reg = case.registration_number or f"#{case.id}"
     values = {"user": user, "case": case, "task": task, "reg": reg, "office": current_app.config["OFFICE_NAME"],
               **(context or {})}
-    subject = subject_for(template, reg=reg, step=task.name if task is not None else "")
-    body = _render(template, values)
+    with force_locale(locale_of(user)):
+        subject = subject_for(template, reg=reg, step=model_text(task.name, task) if task is not None else "")
+        body = _render(template, values)
     existing = set(db.session.scalars(select(Notification.dedupe_key).where(
         Notification.dedupe_key.in_([f"{dedupe_key}:{c}"[:200] for c in channels]))))
     return [_queue(user, channel=c, template=template, subject=subject, body=body, case_id=case.id,
@@ -186,7 +222,7 @@ def mark_read(user, notification_id: int) -> Notification:
     """Mark one of the user's in-app messages read (404 for anyone else's)."""
     note = db.session.get(Notification, notification_id)
     if note is None or note.user_id != user.id or note.channel != "in_app":
-        raise NotFound("Notifikasi tidak ditemukan.")
+        raise NotFound(gettext("Notifikasi tidak ditemukan."))
     if note.read_at is None:
         note.read_at = clock.now()
     return note
@@ -231,9 +267,9 @@ def retry(notification_id: int) -> Notification:
     """Put a failed or dead message back in the queue, due now, with a fresh attempt count."""
     note = db.session.get(Notification, notification_id)
     if note is None:
-        raise NotFound("Notifikasi tidak ditemukan.")
+        raise NotFound(gettext("Notifikasi tidak ditemukan."))
     if note.state not in ("failed", "dead"):
-        raise Conflict("Hanya pesan yang gagal yang dapat dikirim ulang.")
+        raise Conflict(gettext("Hanya pesan yang gagal yang dapat dikirim ulang."))
     note.state = "pending"
     note.attempts = 0
     note.next_attempt_at = clock.now()

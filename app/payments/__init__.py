@@ -22,4 +22,5 @@ def init_app(app) -> None:
     app.add_template_global(service.skrd_number_of, "skrd_number_of")
     app.add_template_global(confirmation.can_confirm, "can_confirm_payments")
     signals.host_action.connect(service.on_host_action, weak=False)
+    signals.handles_host_actions(*service.HOST_ACTIONS)
     signals.case_finished.connect(service.on_case_finished, weak=False)

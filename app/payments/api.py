@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -46,7 +47,7 @@ def payment_callback():
         db.session.commit()
     except (StaleDataError, IntegrityError) as exc:  # a concurrent callback for the same bill won the race
         db.session.rollback()
-        conflict = Conflict("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.")
+        conflict = Conflict(_("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi."))
         _record_refusal(raw, conflict)
         raise conflict from exc
     except AppError as error:

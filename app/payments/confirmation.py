@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -24,6 +25,7 @@ from app.cases import storage
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import AppError, Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.i18n import N_
 from app.extensions import db
 
 from . import service
@@ -35,6 +37,13 @@ PROOF_ACCEPT = [".pdf", ".jpg", ".jpeg", ".png"]
 PROOF_REQUIREMENT = "bukti_bayar"
 FUTURE_TOLERANCE = timedelta(minutes=5)
 LOCAL_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+# The slip's text fields: (name, longest, message when empty, message when too long).
+TEXT_FIELDS = (
+    ("bank", 64, N_("Nama bank atau kanal pembayaran wajib diisi."),
+     N_("Nama bank atau kanal pembayaran paling panjang %(limit)s karakter.")),
+    ("reference", 64, N_("Nomor referensi/transaksi pada slip wajib diisi."),
+     N_("Nomor referensi/transaksi pada slip paling panjang %(limit)s karakter.")),
+)
 
 
 def can_confirm(user: User) -> bool:
@@ -47,14 +56,14 @@ def can_confirm(user: User) -> bool:
 def require_confirmer(user: User) -> None:
     """403 unless the user may confirm payments."""
     if not can_confirm(user):
-        raise Forbidden("Konfirmasi pembayaran hanya untuk petugas loket, supervisor dan admin.")
+        raise Forbidden(_("Konfirmasi pembayaran hanya untuk petugas loket, supervisor dan admin."))
 
 
 def get_bill(bill_id: int) -> Bill:
     """A bill by id, or 404."""
     bill = db.session.get(Bill, bill_id)
     if bill is None:
-        raise NotFound("Tagihan tidak ditemukan.")
+        raise NotFound(_("Tagihan tidak ditemukan."))
     return bill
 
 
@@ -106,22 +115,21 @@ def parse_form(bill: Bill, form: Mapping) -> dict:
     errors: dict[str, list[str]] = {}
     amount = parse_amount(form.get("amount"))
     if amount is None:
-        errors["amount"] = ["Isi jumlah yang dibayar dalam rupiah, tanpa desimal (contoh 248.400)."]
+        errors["amount"] = [_("Isi jumlah yang dibayar dalam rupiah, tanpa desimal (contoh 248.400).")]
     paid_at = parse_moment(form.get("paid_at"))
     if paid_at is None:
-        errors["paid_at"] = ["Isi tanggal dan jam pembayaran pada slip bank."]
+        errors["paid_at"] = [_("Isi tanggal dan jam pembayaran pada slip bank.")]
     elif paid_at > clock.now() + FUTURE_TOLERANCE:
-        errors["paid_at"] = ["Waktu pembayaran tidak boleh di masa depan."]
+        errors["paid_at"] = [_("Waktu pembayaran tidak boleh di masa depan.")]
     elif paid_at < bill.issued_at - FUTURE_TOLERANCE:
-        errors["paid_at"] = ["Waktu pembayaran lebih awal dari terbitnya SKRD."]
+        errors["paid_at"] = [_("Waktu pembayaran lebih awal dari terbitnya SKRD.")]
     fields = {}
-    for name, label, limit in (("bank", "Nama bank atau kanal pembayaran", 64),
-                               ("reference", "Nomor referensi/transaksi pada slip", 64)):
+    for name, limit, missing, too_long in TEXT_FIELDS:
         value = " ".join(str(form.get(name) or "").split())
         if not value:
-            errors[name] = [f"{label} wajib diisi."]
+            errors[name] = [_(missing)]
         elif len(value) > limit:
-            errors[name] = [f"{label} paling panjang {limit} karakter."]
+            errors[name] = [_(too_long, limit=limit)]
         fields[name] = value
     if errors:
         raise ValidationFailed(fields=errors)
@@ -149,7 +157,7 @@ def confirm_in_transaction(*, actor: User, bill: Bill, form: Mapping, proof) -> 
             db.session.commit()
         except (StaleDataError, IntegrityError) as exc:
             db.session.rollback()
-            raise Conflict("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.") from exc
+            raise Conflict(_("Pembayaran sedang diproses oleh permintaan lain; ulangi sebentar lagi.")) from exc
         except BaseException:
             db.session.rollback()
             raise
@@ -163,7 +171,7 @@ def confirm(*, actor: User, bill: Bill, form: Mapping, proof, stored_keys: list[
     if proof is None or not getattr(proof, "filename", ""):
         same = db.session.scalar(select(Bill).where(Bill.reference == values["reference"]))
         if same is None or same.id != bill.id:  # a repeat of a recorded confirmation needs no second proof
-            raise ValidationFailed(fields={"proof": ["Unggah bukti pembayaran (PDF, JPG atau PNG)."]})
+            raise ValidationFailed(fields={"proof": [_("Unggah bukti pembayaran (PDF, JPG atau PNG).")]})
 
     def attach(target: Bill):
         try:
@@ -181,7 +189,7 @@ def confirm(*, actor: User, bill: Bill, form: Mapping, proof, stored_keys: list[
                                              paid_at=values["paid_at"], reference=values["reference"],
                                              channel=values["bank"], actor=actor, attach_proof=attach)
     if result.id != bill.id:  # the reference paid another bill: refused by confirm_payment, kept for safety
-        raise ValidationFailed(fields={"reference": ["Referensi ini sudah dipakai untuk tagihan lain."]})
+        raise ValidationFailed(fields={"reference": [_("Referensi ini sudah dipakai untuk tagihan lain.")]})
     service.log_confirmation({"source": "manual", "officer_id": actor.id, "billing_code": bill.billing_code,
                               "amount": values["amount"], "paid_at": clock.iso(values["paid_at"]),
                               "reference": values["reference"], "channel": values["bank"]},

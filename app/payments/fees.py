@@ -6,8 +6,11 @@ same rules the engine applies.
 """
 from __future__ import annotations
 
+from app.common.i18n import format_number_in
 from app.engine import ParsedModel
 from app.engine.specs import DMN_NAMESPACES, parse_xml
+
+FIGURES_LOCALE = "id"  # the calculation is stored with the bill and printed on its SKRD, an Indonesian document
 
 
 def _text(element, tag: str, ns: str) -> str:
@@ -40,9 +43,8 @@ def fee_rules(model: ParsedModel, decision_id: str | None) -> dict | None:
 
 
 def _number(value: float) -> str:
-    """12,5 · 1.200 (Indonesian separators, no trailing zeros)."""
-    whole = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return whole.replace(",", "_").replace(".", ",").replace("_", ".")
+    """12,5 · 1.200 (Indonesian separators, at most two decimals, no trailing zeros)."""
+    return format_number_in(value, FIGURES_LOCALE)
 
 
 def assessment(case, *, amount: int, basis: str | None, data: dict) -> dict:

@@ -14,12 +14,14 @@ import csv
 import io
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, or_, select
 
 from app.cases.models import Case
 from app.catalog.models import Service
 from app.common import clock
 from app.common.errors import ValidationFailed
+from app.common.i18n import N_
 from app.dashboard.indicators import case_scope
 from app.dashboard.periods import Period, month_key_sql, quarter_of
 from app.extensions import db
@@ -28,7 +30,13 @@ from .models import Bill
 
 METRICS = ("billed", "paid", "outstanding", "expired")
 GRANULARITIES = ("month", "quarter", "year")
-METRIC_LABELS = {"billed": "Ditagih", "paid": "Dibayar", "outstanding": "Belum dibayar", "expired": "Kedaluwarsa"}
+METRIC_LABELS = {"billed": N_("Ditagih"), "paid": N_("Dibayar"), "outstanding": N_("Belum dibayar"),
+                 "expired": N_("Kedaluwarsa")}
+
+
+def metric_labels() -> dict[str, str]:
+    """The metrics' names in the page's language."""
+    return {metric: _(label) for metric, label in METRIC_LABELS.items()}
 
 
 def _empty() -> dict:
@@ -53,7 +61,8 @@ def revenue(*, period: Period, service: str | None = None, granularity: str = "m
             now: datetime | None = None) -> dict:
     """Billed, paid, outstanding and expired (count, rupiah) in total, by service, by period and by both."""
     if granularity not in GRANULARITIES:
-        raise ValidationFailed(fields={"period": [f"Gunakan salah satu: {', '.join(GRANULARITIES)}."]})
+        raise ValidationFailed(fields={"period": [_("Gunakan salah satu: %(choices)s.",
+                                                    choices=", ".join(GRANULARITIES))]})
     now = now or clock.now()
     scope = case_scope(service)
     issued_in = and_(Bill.issued_at >= period.start_at, Bill.issued_at < period.end_at)
@@ -119,5 +128,6 @@ def to_csv(report: dict) -> str:
 
     for row in report["rows"]:
         writer.writerow(line(row["period"], row["name"], row["service"], row))
+    # A data file: its column codes and its total row stay in the office's language, whatever the page's.
     writer.writerow(line(f"{report['from']} s.d. {report['to']}", "Jumlah", "", report["totals"]))
     return out.getvalue()

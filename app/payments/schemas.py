@@ -18,7 +18,7 @@ class CallbackSchema(BaseSchema):
     @validates("billing_code")
     def _digits(self, value: str, **_) -> None:
         if not value.isalnum():
-            raise ValidationError("Kode billing hanya berisi huruf dan angka.")
+            raise ValidationError(_("Kode billing hanya berisi huruf dan angka."))
 
 
 class CallbackResultSchema(Schema):

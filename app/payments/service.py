@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from app.cases import events
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import AppError, BadRequest, Conflict, NotFound, Unauthorized, ValidationFailed, flatten_messages
+from app.common.i18n import N_, format_moment, format_number, format_number_in
 from app.common.sequences import next_value
 from app.common.signals import security_event
 from app.extensions import db
@@ -23,7 +25,15 @@ from app.extensions import db
 from . import billing
 from .models import Bill, PaymentLog
 
-BILL_STATUS_LABELS = {"issued": "belum dibayar", "paid": "lunas", "expired": "kedaluwarsa", "cancelled": "dibatalkan"}
+BILL_STATUS_LABELS = {"issued": N_("belum dibayar"), "paid": N_("lunas"), "expired": N_("kedaluwarsa"),
+                      "cancelled": N_("dibatalkan")}
+# What a closed bill's event note says (stored in Indonesian, shown in the reader's language by the history).
+PAST_DEADLINE_NOTE = N_("batas pembayaran terlewati")
+CASE_ENDED_NOTES = {"rejected": N_("permohonan ditolak"), "expired": N_("permohonan kedaluwarsa"),
+                    "withdrawn": N_("permohonan dibatalkan"), "approved": N_("permohonan selesai")}
+PAID_BY_GATEWAY_NOTE = N_("%(code)s · %(amount)s · ref %(reference)s · dikonfirmasi Bapenda")
+PAID_AT_COUNTER_NOTE = N_("%(code)s · %(amount)s · ref %(reference)s · dikonfirmasi petugas (%(channel)s)")
+NOTE_LOCALE = "id"  # amounts inside stored notes are written the Indonesian way, whoever's request stored them
 
 DEFAULT_VALID_DAYS = 14
 SKRD_NUMBER_FORMAT = "973/{seq:05d}/SKRD/{year}"
@@ -65,8 +75,8 @@ def issue_bill(case: Case, *, amount: Any, basis: str | None = None, valid_days:
     db.session.add(bill)
     db.session.flush()
     events.record(case, "bill_issued", actor_id=None, bpmn_id=element_id,
-                  note=f"{code} · {rupiah(bill.amount)}", data={"billing_code": code, "amount": bill.amount,
-                                                                "expires_at": clock.iso(expires_at)})
+                  note=f"{code} · {rupiah(bill.amount, NOTE_LOCALE)}",
+                  data={"billing_code": code, "amount": bill.amount, "expires_at": clock.iso(expires_at)})
     _notify_bill(case, bill)
     return bill
 
@@ -96,21 +106,29 @@ def skrd_number_of(bill: Bill) -> str:
 def _notify_bill(case: Case, bill: Bill) -> None:
     from app.notifications import service as notifications
 
+    # The template writes the amount and the deadline from `bill` and `expires_at`, in its recipient's language.
     notifications.notify_case(case, "bill_issued", element_id=f"bill-{bill.id}",
-                              context={"bill": bill, "amount": rupiah(bill.amount),
+                              context={"bill": bill, "amount": rupiah(bill.amount, NOTE_LOCALE),
                                        "expires_at": clock.to_local(bill.expires_at)})
 
 
 def close_open_bills(case: Case, status: str, *, element_id: str | None = None, note: str | None = None) -> list[Bill]:
-    """Mark a case's unpaid bills expired or cancelled (they can no longer be paid)."""
+    """Mark a case's unpaid bills expired or cancelled (they can no longer be paid).
+
+    `note` is a fixed text marked with `N_` (stored in Indonesian, translated where the history shows it).
+    """
     now = clock.now()
     closed = []
     for bill in db.session.scalars(select(Bill).where(Bill.case_id == case.id, Bill.status == "issued")):
         bill.status = status
         bill.closed_at = now
         closed.append(bill)
-        events.record(case, f"bill_{status}", actor_id=None, bpmn_id=element_id, note=note or bill.billing_code,
-                      data={"billing_code": bill.billing_code})
+        if note:
+            events.record(case, f"bill_{status}", actor_id=None, bpmn_id=element_id, note=note, note_values={},
+                          data={"billing_code": bill.billing_code})
+        else:
+            events.record(case, f"bill_{status}", actor_id=None, bpmn_id=element_id, note=bill.billing_code,
+                          data={"billing_code": bill.billing_code})
     return closed
 
 
@@ -122,12 +140,16 @@ def outstanding_for(case: Case) -> list[dict]:
                                         .order_by(Bill.id))]
 
 
-def rupiah(amount: int) -> str:
-    """Rp 1.234.500."""
-    return "Rp " + f"{int(amount):,}".replace(",", ".")
+def rupiah(amount: int, locale: str | None = None) -> str:
+    """Rp 1.234.500: in the page's language, or in `locale` (what is stored is written in Indonesian)."""
+    number = format_number(int(amount)) if locale is None else format_number_in(int(amount), locale)
+    return f"Rp {number}"
 
 
 # -- signal receivers ------------------------------------------------------------------------
+
+
+HOST_ACTIONS = ("issue_bill", "expire_bill")
 
 
 def on_host_action(sender, *, case: Case, action: str, element_id: str, properties: dict, data: dict,
@@ -137,13 +159,14 @@ def on_host_action(sender, *, case: Case, action: str, element_id: str, properti
         issue_bill(case, amount=data.get("fee_amount"), basis=data.get("fee_basis"),
                    valid_days=data.get("bill_valid_days", DEFAULT_VALID_DAYS), element_id=element_id, data=data)
     elif action == "expire_bill":
-        close_open_bills(case, "expired", element_id=element_id, note="batas pembayaran terlewati")
+        close_open_bills(case, "expired", element_id=element_id, note=PAST_DEADLINE_NOTE)
 
 
 def on_case_finished(sender, *, case: Case, outcome: str, **_: Any) -> None:
     """A case that ends (withdrawn, rejected, expired) leaves no bill open."""
     if outcome != "issued":
-        close_open_bills(case, "expired" if outcome == "expired" else "cancelled", note=f"permohonan {outcome}")
+        close_open_bills(case, "expired" if outcome == "expired" else "cancelled",
+                         note=CASE_ENDED_NOTES.get(outcome) or N_("permohonan selesai"))
 
 
 # -- the gateway's callback -------------------------------------------------------------------
@@ -158,7 +181,7 @@ def check_signature(raw: bytes, header: str | None) -> None:
     """401 unless the header is the body's HMAC with PAYMENT_CALLBACK_SECRET (an unset secret refuses all)."""
     secret = current_app.config.get("PAYMENT_CALLBACK_SECRET") or ""
     if not secret or not header or not hmac.compare_digest(signature_for(raw, secret), header.strip()):
-        raise Unauthorized("Tanda tangan callback tidak sah.")
+        raise Unauthorized(_("Tanda tangan callback tidak sah."))
 
 
 def parse_callback(raw: bytes) -> dict:
@@ -168,9 +191,9 @@ def parse_callback(raw: bytes) -> dict:
     try:
         body = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise BadRequest("Badan permintaan bukan JSON yang sah.") from exc
+        raise BadRequest(_("Badan permintaan bukan JSON yang sah.")) from exc
     if not isinstance(body, dict):
-        raise BadRequest("Badan permintaan harus berupa objek JSON.")
+        raise BadRequest(_("Badan permintaan harus berupa objek JSON."))
     try:
         return CallbackSchema().load(body)
     except ValidationError as exc:
@@ -200,31 +223,34 @@ def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, refere
     same_reference = db.session.scalar(select(Bill).where(Bill.reference == reference))
     if same_reference is not None:
         if same_reference.billing_code != billing_code:
-            raise Conflict("Referensi pembayaran ini sudah dipakai untuk kode billing lain.",
-                           fields={"reference": ["Referensi ini sudah dipakai untuk tagihan lain."]},
+            raise Conflict(_("Referensi pembayaran ini sudah dipakai untuk kode billing lain."),
+                           fields={"reference": [_("Referensi ini sudah dipakai untuk tagihan lain.")]},
                            extra={"reason": "reference_reused"})
         return same_reference, "duplicate"
     bill = get_by_code(billing_code)
     if bill is None:
-        raise NotFound("Kode billing tidak dikenal.", fields={"billing_code": ["Kode billing tidak dikenal."]})
+        raise NotFound(_("Kode billing tidak dikenal."), fields={"billing_code": [_("Kode billing tidak dikenal.")]})
     if bill.status == "paid":
-        raise Conflict("Tagihan ini sudah dibayar dengan referensi lain.",
-                       fields={"reference": [f"Tagihan sudah lunas dengan referensi {bill.reference}."]},
+        raise Conflict(_("Tagihan ini sudah dibayar dengan referensi lain."),
+                       fields={"reference": [_("Tagihan sudah lunas dengan referensi %(reference)s.",
+                                               reference=bill.reference)]},
                        extra={"reason": "already_paid"})
     if bill.status != "issued":
-        raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.",
-                       fields={"billing_code": [f"Tagihan berstatus {BILL_STATUS_LABELS.get(bill.status, bill.status)}"
-                                                "; tidak dapat dibayar lagi."]},
+        status = _(BILL_STATUS_LABELS.get(bill.status, bill.status))
+        raise Conflict(_("Tagihan sudah kedaluwarsa atau dibatalkan."),
+                       fields={"billing_code": [_("Tagihan berstatus %(status)s; tidak dapat dibayar lagi.",
+                                                  status=status)]},
                        extra={"reason": "bill_expired"})
     if paid_at > bill.expires_at:
-        limit = clock.to_local(bill.expires_at).strftime("%d-%m-%Y %H.%M")
-        raise Conflict("Tagihan sudah kedaluwarsa atau dibatalkan.",
-                       fields={"paid_at": [f"Pembayaran setelah batas waktu tagihan ({limit} WIB)."]},
+        raise Conflict(_("Tagihan sudah kedaluwarsa atau dibatalkan."),
+                       fields={"paid_at": [_("Pembayaran setelah batas waktu tagihan (%(limit)s WIB).",
+                                             limit=format_moment(bill.expires_at))]},
                        extra={"reason": "bill_expired"})
     check_paid_at(bill, paid_at)
     if amount != bill.amount:
-        raise Conflict(f"Jumlah pembayaran tidak sama dengan tagihan ({rupiah(bill.amount)}).",
-                       fields={"amount": [f"Jumlah harus sama dengan tagihan: {rupiah(bill.amount)}."]},
+        raise Conflict(_("Jumlah pembayaran tidak sama dengan tagihan (%(amount)s).", amount=rupiah(bill.amount)),
+                       fields={"amount": [_("Jumlah harus sama dengan tagihan: %(amount)s.",
+                                            amount=rupiah(bill.amount))]},
                        extra={"reason": "amount_mismatch"})
     proof = attach_proof(bill) if attach_proof is not None else None
     manual = actor is not None
@@ -244,9 +270,11 @@ def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, refere
                "confirmed_by": bill.confirmed_by}
     if proof is not None:
         details["proof_document_id"] = proof.id
-    how = f"dikonfirmasi petugas ({bill.channel})" if manual else "dikonfirmasi Bapenda"
+    values = {"code": bill.billing_code, "amount": rupiah(bill.amount, NOTE_LOCALE), "reference": bill.reference}
+    if manual:
+        values["channel"] = bill.channel
     events.record(case, "payment_received", actor_id=actor_id, actor_role="petugas" if manual else "bapenda",
-                  note=f"{bill.billing_code} · {rupiah(bill.amount)} · ref {bill.reference} · {how}", data=details)
+                  note=PAID_AT_COUNTER_NOTE if manual else PAID_BY_GATEWAY_NOTE, note_values=values, data=details)
     from app.cases import service as cases
 
     cases.deliver_message(case, MESSAGE, {"billing_code": bill.billing_code, "amount": bill.amount,
@@ -262,11 +290,11 @@ def confirm_payment(*, billing_code: str, amount: int, paid_at: datetime, refere
 def check_paid_at(bill: Bill, paid_at: datetime) -> None:
     """422 unless the payment moment lies between the bill's issue and now (give or take CLOCK_SKEW)."""
     if paid_at < bill.issued_at - CLOCK_SKEW:
-        issued = clock.to_local(bill.issued_at).strftime("%d-%m-%Y %H.%M")
-        message = f"Waktu pembayaran lebih awal dari terbitnya tagihan ({issued} WIB)."
+        message = _("Waktu pembayaran lebih awal dari terbitnya tagihan (%(issued)s WIB).",
+                    issued=format_moment(bill.issued_at))
         raise ValidationFailed(message, fields={"paid_at": [message]}, extra={"reason": "paid_before_bill"})
     if paid_at > clock.now() + CLOCK_SKEW:
-        message = "Waktu pembayaran tidak boleh di masa depan."
+        message = _("Waktu pembayaran tidak boleh di masa depan.")
         raise ValidationFailed(message, fields={"paid_at": [message]}, extra={"reason": "paid_in_future"})
 
 

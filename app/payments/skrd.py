@@ -1,10 +1,13 @@
 """The SKRD (Surat Ketetapan Retribusi Daerah): the fee assessment letter of a bill, as an A4 PDF.
 
 Rendered on request from the bill row (amount, fee rows fixed at issuance, billing code, due
-date, status), inside the office frame of app/permits/layout.py; not stored, not signed.
+date, status), inside the office frame of app/permits/layout.py; not stored, not signed. Like every
+legal document of the office it is written in Indonesian whatever the reader's language: its dates and
+amounts come from layout's document formatters (`tanggal`, `tanggal_jam`, `angka`, `rupiah`).
 """
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -15,7 +18,18 @@ from app.cases import service as cases
 from app.cases.models import Case
 from app.common.errors import NotFound
 from app.extensions import db
-from app.permits.layout import Office, build_pdf, paragraph, qr_code, styles, tanggal, tanggal_jam, text
+from app.permits.layout import (
+    Office,
+    angka,
+    build_pdf,
+    paragraph,
+    qr_code,
+    rupiah,
+    styles,
+    tanggal,
+    tanggal_jam,
+    text,
+)
 from app.permits.receipts import tracking_url
 
 from . import service
@@ -38,7 +52,7 @@ def get_for_download(user: User, case_id: int, bill_id: int) -> Bill:
     case = cases.get_visible(user, case_id)
     bill = db.session.get(Bill, bill_id)
     if bill is None or bill.case_id != case.id:
-        raise NotFound("Tagihan tidak ditemukan.")
+        raise NotFound(_("Tagihan tidak ditemukan."))
     return bill
 
 
@@ -98,9 +112,9 @@ def _fee_table(bill: Bill, st: dict) -> Table:
         if row.get("calculation"):
             basis += f"<br/>Perhitungan: {text(row['calculation'])}"
         rows.append([paragraph(str(number), small), paragraph(text(row.get("item")), small), paragraph(basis, small),
-                     paragraph(text(service.rupiah(row.get("amount") or 0)[3:]), right)])
+                     paragraph(text(angka(row.get("amount") or 0)), right)])
     rows.append(["", paragraph("<b>Jumlah ketetapan</b>", small), "",
-                 paragraph(f"<b>{text(service.rupiah(bill.amount)[3:])}</b>", right)])
+                 paragraph(f"<b>{text(angka(bill.amount))}</b>", right)])
     table = Table(rows, colWidths=[9 * mm, 52 * mm, None, 32 * mm], repeatRows=1)
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
@@ -114,7 +128,7 @@ def _billing_box(bill: Bill, st: dict) -> Table:
     big = ParagraphStyle("code", parent=st["body"], fontName="Courier-Bold", fontSize=16, leading=20)
     rows = [[paragraph("Kode billing", st["label"]), paragraph(text(bill.billing_code), big)],
             [paragraph("Jumlah yang harus dibayar", st["label"]),
-             paragraph(f"<b>{text(service.rupiah(bill.amount))}</b>", st["body"])],
+             paragraph(f"<b>{text(rupiah(bill.amount))}</b>", st["body"])],
             [paragraph("Batas waktu pembayaran", st["label"]),
              paragraph(f"<b>{text(tanggal_jam(bill.expires_at))}</b>", st["body"])]]
     table = Table(rows, colWidths=[55 * mm, None])

@@ -45,7 +45,7 @@ def terbilang(n: int) -> str:
     if n < 0:
         return "minus " + terbilang(-n)
     if n >= LIMIT:
-        raise ValueError(f"terbilang handles numbers below {LIMIT:,}")
+        raise ValueError(f"terbilang handles numbers below {LIMIT}")
     return "nol" if n == 0 else " ".join(_words(n))
 
 

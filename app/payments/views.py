@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common import clock
 from app.common.errors import AppError
+from app.common.i18n import format_moment
 from app.common.pages import date_arg, page_for
-from app.permits.layout import tanggal_jam
 
 from . import confirmation, revenue, service
 
@@ -41,8 +42,8 @@ def _render_form(bill, *, errors: dict | None = None, values: dict | None = None
     return render_template("payments/confirm.html", bill=bill, case=bill.case, errors=errors or {},
                            values=values or {}, message=message, rupiah=service.rupiah, now=clock.now(),
                            skrd_number=service.skrd_number_of(bill),
-                           status_label=service.BILL_STATUS_LABELS.get(bill.status, bill.status),
-                           max_mb=current_app.config["MAX_UPLOAD_MB"], moment=tanggal_jam), status
+                           status_label=_(service.BILL_STATUS_LABELS.get(bill.status, bill.status)),
+                           max_mb=current_app.config["MAX_UPLOAD_MB"], moment=format_moment), status
 
 
 @bp.get("/petugas/pembayaran/<int:bill_id>")
@@ -67,9 +68,11 @@ def confirm_submit(bill_id: int):
         bill = confirmation.get_bill(bill_id)
         return _render_form(bill, errors=error.fields, values=values, message=error.message, status=422)
     if status == "duplicate":
-        flash(f"Pembayaran dengan referensi {paid.reference} sudah tercatat sebelumnya; tidak ada perubahan.", "info")
+        flash(_("Pembayaran dengan referensi %(reference)s sudah tercatat sebelumnya; tidak ada perubahan.",
+                reference=paid.reference), "info")
     else:
-        flash(f"Pembayaran {paid.billing_code} sebesar {service.rupiah(paid.amount)} dicatat.", "success")
+        flash(_("Pembayaran %(code)s sebesar %(amount)s dicatat.", code=paid.billing_code,
+                amount=service.rupiah(paid.amount)), "success")
     return redirect(url_for("cases_officer.show", case_id=paid.case_id))
 
 
@@ -92,11 +95,11 @@ def _revenue_args() -> tuple[dict, dict]:
     try:
         chosen = dashboard.check_service(chosen)
     except AppError:
-        errors["service"] = ["Layanan tidak dikenal; semua layanan ditampilkan."]
+        errors["service"] = [_("Layanan tidak dikenal; semua layanan ditampilkan.")]
         chosen = None
     granularity = request.args.get("periode") or "month"
     if granularity not in revenue.GRANULARITIES:
-        errors["period"] = ["Pilih bulan, triwulan atau tahun."]
+        errors["period"] = [_("Pilih bulan, triwulan atau tahun.")]
         granularity = "month"
     return {"period": period, "service": chosen, "granularity": granularity}, errors
 
@@ -113,7 +116,7 @@ def revenue_page():
              "periode": args["granularity"], **({"layanan": args["service"]} if args["service"] else {})}
     return render_template("payments/revenue.html", report=report, errors=errors, period=args["period"],
                            chosen=args["service"], granularity=args["granularity"], services=indicators.services(),
-                           fmt=formats, metrics=revenue.METRICS, labels=revenue.METRIC_LABELS,
+                           fmt=formats, metrics=revenue.METRICS, labels=revenue.metric_labels(),
                            csv_url=url_for("payments.revenue_csv", **query)), (422 if errors else 200)
 
 

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask_babel import gettext as _
+
+from app.common.i18n import N_
 
 
 def _check_settings(app: Flask) -> None:
@@ -25,29 +28,33 @@ def _register_cli(app: Flask) -> None:
         from . import signing
 
         if app.config.get("SIGNING_P12_PATH"):
-            click.echo(f"  sertifikat kantor dipakai: {app.config['SIGNING_P12_PATH']} (tidak membuat CA pengembangan)")
+            click.echo("  " + _("sertifikat kantor dipakai: %(path)s (tidak membuat CA pengembangan)",
+                                path=app.config["SIGNING_P12_PATH"]))
             return
         directory, outcome = signing.ensure_dev_certificate(
             organization=app.config["OFFICE_NAME"], signer_name=app.config.get("OFFICE_HEAD_NAME") or "Kepala Dinas")
-        label = {"created": "dibuat", "renewed": "diperbarui", "exists": "sudah ada"}[outcome]
-        click.echo(f"  sertifikat pengembangan {label}: {directory}")
+        said = {"created": N_("sertifikat pengembangan dibuat: %(path)s"),
+                "renewed": N_("sertifikat pengembangan diperbarui: %(path)s"),
+                "exists": N_("sertifikat pengembangan sudah ada: %(path)s")}[outcome]
+        click.echo("  " + _(said, path=str(directory)))
 
 
 def init_app(app: Flask) -> None:
     """Register this domain's blueprints, CLI command and template helpers."""
+    from app.common.i18n import format_day
     from app.extensions import api
     from app.notifications import service as notifications
 
     from . import service
     from .api import bp as api_bp
-    from .layout import tanggal
     from .views import bp as web_bp
 
     _check_settings(app)
     api.register_blueprint(api_bp)
     app.register_blueprint(web_bp)
     _register_cli(app)
-    # Notification templates about a case reach its current permit and write dates the Indonesian way.
+    # Notification templates about a case reach its current permit. `tanggal` is the older name of `sp_date`
+    # (a date in the page's, or a message's recipient's, language); documents use layout.tanggal instead.
     app.add_template_global(lambda case: service.for_case(case.id), "permit_of")
-    app.add_template_filter(tanggal, "tanggal")
-    notifications.SUBJECTS.setdefault("permit_expiring", "Izin Anda (permohonan {reg}) akan segera berakhir")
+    app.add_template_filter(format_day, "tanggal")
+    notifications.SUBJECTS.setdefault("permit_expiring", N_("Izin Anda (permohonan %(reg)s) akan segera berakhir"))

@@ -9,10 +9,12 @@ import hashlib
 import logging
 
 from flask import Response, request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.common.auth import require_user
 from app.common.errors import AppError, NotFound
+from app.common.i18n import N_
 from app.common.openapi import errors, public
 from app.common.transaction import transactional
 from app.extensions import limiter
@@ -28,7 +30,7 @@ PDF = {"type": "string", "format": "binary"}
 class DocumentIntegrityError(AppError):
     """The stored file no longer matches the hash recorded at issuance."""
 
-    status, code, default_message = 503, "document_unavailable", (
+    status, code, default_message = 503, "document_unavailable", N_(
         "Dokumen izin sedang tidak dapat disajikan. Hubungi petugas.")
 
 
@@ -50,7 +52,7 @@ def verify(token: str):
     """Verify a permit by the token in its QR code (public)."""
     permit = service.get_by_token(token)
     if permit is None:
-        raise NotFound("Izin tidak ditemukan.")
+        raise NotFound(_("Izin tidak ditemukan."))
     return service.verification_view(permit)
 
 
@@ -68,7 +70,7 @@ def permit_pdf(number: str):
     if digest != permit.sha256:
         log.error("permit %s: stored file hash %s differs from the issued hash %s", permit.number, digest,
                   permit.sha256)
-        raise DocumentIntegrityError()
+        raise DocumentIntegrityError(_(DocumentIntegrityError.default_message))
     return _pdf_response(data, filename=f"izin-{service.slug_of(permit.number)}.pdf")
 
 
@@ -90,7 +92,7 @@ def revoke(args, number: str):
     service.require_head_of_office(user)  # 403 before revealing whether the number exists
     permit = service.get_by_number(number)
     if permit is None:
-        raise NotFound("Izin tidak ditemukan.")
+        raise NotFound(_("Izin tidak ditemukan."))
     service.revoke(permit=permit, actor=user, reason=args["reason"])
     return service.permit_view(permit)
 
@@ -105,7 +107,7 @@ def reissue(args, number: str):
     service.require_head_of_office(user)  # 403 before revealing whether the number exists
     permit = service.get_by_number(number)
     if permit is None:
-        raise NotFound("Izin tidak ditemukan.")
+        raise NotFound(_("Izin tidak ditemukan."))
     return service.permit_view(service.reissue(permit=permit, actor=user, reason=args["reason"]))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -15,6 +16,7 @@ from app.cases import events
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import Conflict
+from app.common.i18n import N_
 from app.extensions import db
 
 from . import pdf
@@ -30,8 +32,9 @@ DRAFT_NUMBER = "…… (diberikan saat izin ditandatangani)"
 SIGNING_FIELD, SIGNED = "signing_decision", "sign"  # the signing form's choice that signs the permit
 # The signing page's checkbox: the signer states they read the draft; the server refuses a signature without it.
 CONFIRM_FIELD = "confirm_draft_reviewed"
-CONFIRM_MESSAGE = ("Centang pernyataan bahwa Anda telah memeriksa draf izin sebelum menandatanganinya "
-                   "secara elektronik.")
+CONFIRM_MESSAGE = N_("Centang pernyataan bahwa Anda telah memeriksa draf izin sebelum menandatanganinya "
+                     "secara elektronik.")
+CONFIRMED_NOTE = N_("draf izin diperiksa sebelum ditandatangani")  # stored in Indonesian, shown translated
 
 
 def shows_draft(task: Task) -> bool:
@@ -78,9 +81,9 @@ def for_task(*, task: Task, viewer: User) -> bytes:
     from app.inbox.models import OPEN_STATES
 
     if not shows_draft(task):
-        raise Conflict("Draf izin hanya tersedia pada langkah persetujuan dan penandatanganan izin.")
+        raise Conflict(_("Draf izin hanya tersedia pada langkah persetujuan dan penandatanganan izin."))
     if task.state not in OPEN_STATES:
-        raise Conflict("Langkah ini sudah selesai; draf izin hanya tersedia selama langkah berjalan.")
+        raise Conflict(_("Langkah ini sudah selesai; draf izin hanya tersedia selama langkah berjalan."))
     signs = task.group_key == SIGNER_GROUP and SIGNER_GROUP in viewer.group_keys
     return render(task.case, signer=viewer if signs else None)
 
@@ -93,7 +96,7 @@ def asks_confirmation(task: Task) -> bool:
 def confirmation_errors(*, task: Task, data: dict, confirmed: str | None) -> dict[str, list[str]]:
     """The field error of a signature sent from the task page without ticking the draft-reviewed box."""
     if asks_confirmation(task) and data.get(SIGNING_FIELD) == SIGNED and confirmed != "1":
-        return {CONFIRM_FIELD: [CONFIRM_MESSAGE]}
+        return {CONFIRM_FIELD: [_(CONFIRM_MESSAGE)]}
     return {}
 
 
@@ -101,5 +104,5 @@ def record_confirmation(*, task: Task, actor: User, data: dict) -> None:
     """Put the signer's statement that they read the draft on the case's audit trail (same transaction)."""
     if asks_confirmation(task) and data.get(SIGNING_FIELD) == SIGNED:
         events.record(task.case, "draft_permit_confirmed", actor_id=actor.id, step=task.name, bpmn_id=task.bpmn_id,
-                      actor_role=task.group_key, note="draf izin diperiksa sebelum ditandatangani",
+                      actor_role=task.group_key, note=CONFIRMED_NOTE, note_values={},
                       data={"task_id": task.id})

@@ -1,4 +1,4 @@
-"""The office's A4 document frame: letterhead, logo, QR codes, "Halaman x dari y", Indonesian dates."""
+"""The office's A4 document frame: letterhead, logo, QR codes, "Halaman x dari y", Indonesian dates and numbers."""
 from __future__ import annotations
 
 import io
@@ -20,10 +20,12 @@ from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate
 
-from app.common import clock
+from app.common.i18n import format_day_in, format_moment_in, format_number_in
 
-MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-          "November", "Desember")
+# Permits, SKRDs and receipts are legal documents of an Indonesian government office: they are issued in
+# Indonesian whatever language the person who triggers or downloads them reads the site in (see `tanggal`).
+DOCUMENT_LOCALE = "id"
+DOCUMENT_MOMENT = "d MMMM y 'pukul' HH.mm 'WIB'"  # 23 November 2026 pukul 09.05 WIB
 PAGE_WIDTH, PAGE_HEIGHT = A4
 MARGIN = 20 * mm
 LETTERHEAD_HEIGHT = 34 * mm
@@ -59,20 +61,29 @@ class Office:
 
 
 def tanggal(value: date | datetime | None) -> str:
-    """A date the Indonesian way: 23 November 2026 (datetimes are read in Jakarta time)."""
-    if value is None:
-        return "-"
-    if isinstance(value, datetime):
-        value = value.astimezone(clock.JAKARTA).date()
-    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+    """A date on an office document: 23 November 2026 (datetimes are read in Jakarta time).
+
+    Always Indonesian (DOCUMENT_LOCALE, through the one Babel formatter of app/common/i18n.py), never the
+    reader's language: the permit, the SKRD and the receipt are legal documents issued in the office's
+    language, a signed permit is stored once and must read the same for everyone who verifies it, and a
+    downloaded SKRD must match the one the bank and the revenue agency see.
+    """
+    return "-" if value is None else format_day_in(value, DOCUMENT_LOCALE)
 
 
 def tanggal_jam(value: datetime | None) -> str:
-    """A moment the Indonesian way: 23 November 2026 pukul 09.05 WIB."""
-    if value is None:
-        return "-"
-    local = value.astimezone(clock.JAKARTA)
-    return f"{tanggal(local.date())} pukul {local:%H.%M} WIB"
+    """A moment on an office document, always Indonesian (see `tanggal`): 23 November 2026 pukul 09.05 WIB."""
+    return "-" if value is None else format_moment_in(value, DOCUMENT_LOCALE, DOCUMENT_MOMENT)
+
+
+def angka(value: int | float) -> str:
+    """A number on an office document, always Indonesian (see `tanggal`): 1.250.000, 12,5."""
+    return format_number_in(value, DOCUMENT_LOCALE)
+
+
+def rupiah(amount: int) -> str:
+    """An amount of rupiah on an office document, always Indonesian (see `tanggal`): Rp 1.250.000."""
+    return f"Rp {angka(int(amount))}"
 
 
 def mask_nik(nik: str | None) -> str:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
+from flask_babel import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
@@ -15,14 +16,14 @@ from app.cases.models import Case, Document
 from app.common.errors import Conflict
 from app.extensions import db
 
-from .layout import Office, build_pdf, mask_nik, paragraph, qr_code, styles, tanggal_jam, text
+from .layout import Office, angka, build_pdf, mask_nik, paragraph, qr_code, styles, tanggal_jam, text
 
 
 def get_for_receipt(user: User, case_id: int) -> Case:
     """A submitted case the user may see (its applicant or office staff; 404 for anyone else)."""
     case = cases.get_visible(user, case_id)
     if case.submitted_at is None or not case.registration_number:
-        raise Conflict("Tanda terima tersedia setelah permohonan diajukan.")
+        raise Conflict(_("Tanda terima tersedia setelah permohonan diajukan."))
     return case
 
 
@@ -40,7 +41,7 @@ def tracking_url(office: Office, case: Case) -> str:
 
 
 def _size(size: int) -> str:
-    return f"{size:,} bita".replace(",", ".")
+    return f"{angka(size)} bita"
 
 
 def _requirement_labels(case: Case) -> dict[str, str]:

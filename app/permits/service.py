@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from flask_babel import gettext as _
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
@@ -16,6 +17,7 @@ from app.cases import events, storage
 from app.cases.models import Case
 from app.common import clock
 from app.common.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.common.i18n import N_
 from app.common.sequences import next_value
 from app.common.signals import security_event
 from app.extensions import db
@@ -137,17 +139,17 @@ def get_for_holder_or_officer(user: User, number_or_slug: str) -> Permit:
     """A permit the user may download: its holder (the case's applicant) or office staff; 404 otherwise."""
     permit = get_by_number(number_or_slug)
     if permit is None or not (permit.case.applicant_id == user.id or is_staff(user)):
-        raise NotFound("Izin tidak ditemukan.")
+        raise NotFound(_("Izin tidak ditemukan."))
     return permit
 
 
 def document_path(permit: Permit) -> Path:
     """The stored signed PDF of a permit (404 when it has none)."""
     if not permit.storage_key:
-        raise NotFound("Dokumen izin tidak tersedia.")
+        raise NotFound(_("Dokumen izin tidak tersedia."))
     path = storage.path_for(permit.storage_key)
     if not path.is_file():
-        raise NotFound("Dokumen izin tidak ditemukan di penyimpanan.")
+        raise NotFound(_("Dokumen izin tidak ditemukan di penyimpanan."))
     return path
 
 
@@ -187,9 +189,10 @@ SIGNING_FIELD, SIGNED = "signing_decision", "sign"
 RESIGN_KINDS = ("submitted", "document_uploaded", "model_migrated", "incident_repaired")
 APPLICANT_LANE = "pemohon"
 MAX_SIGNING_CANDIDATES = 20
-UNSIGNED_MESSAGE = ("Izin tidak diterbitkan: permohonan ini belum ditandatangani oleh anggota kelompok penandatangan "
-                    "(Kepala Dinas) setelah perubahan terakhirnya. Model layanan harus memuat langkah "
-                    "penandatanganan di lajur penandatangan sebelum akhir \"terbit\".")
+# Stored (the case's incident message and the incident event's note) in Indonesian; translated where shown.
+UNSIGNED_MESSAGE = N_("Izin tidak diterbitkan: permohonan ini belum ditandatangani oleh anggota kelompok "
+                      "penandatangan (Kepala Dinas) setelah perubahan terakhirnya. Model layanan harus memuat "
+                      "langkah penandatanganan di lajur penandatangan sebelum akhir \"terbit\".")
 
 
 def _last_change_event_id(case: Case) -> int:
@@ -248,7 +251,8 @@ def refuse_unsigned(case: Case, *, actor_id: int | None) -> bool:
         case.status_before_incident = case.status
     case.status, case.incident_element, case.incident_message = "incident", None, UNSIGNED_MESSAGE
     case.completed_at = None
-    events.record(case, "incident", note=UNSIGNED_MESSAGE, actor_id=actor_id, data={"permit_refused": "unsigned"})
+    events.record(case, "incident", note=UNSIGNED_MESSAGE, note_values={}, actor_id=actor_id,
+                  data={"permit_refused": "unsigned"})
     security_event.send(None, kind="permit_refused", actor_id=actor_id, subject=f"case:{case.id}", ok=False,
                         detail={"case_id": case.id, "service": case.service_key, "reason": "unsigned"})
     return True
@@ -345,13 +349,13 @@ def _role_of(user: User) -> str:
 def require_head_of_office(user: User) -> None:
     """403 unless the user is the head of office (group penandatangan) or an admin."""
     if not is_head_of_office(user):
-        raise Forbidden("Hanya Kepala Dinas (penandatangan) yang dapat mencabut atau menerbitkan ulang izin.")
+        raise Forbidden(_("Hanya Kepala Dinas (penandatangan) yang dapat mencabut atau menerbitkan ulang izin."))
 
 
 def _clean_reason(reason: str | None) -> str:
     cleaned = (reason or "").strip()
     if not cleaned:
-        raise ValidationFailed(fields={"reason": ["Alasan wajib diisi."]})
+        raise ValidationFailed(fields={"reason": [_("Alasan wajib diisi.")]})
     return cleaned
 
 
@@ -360,7 +364,7 @@ def revoke(*, permit: Permit, actor: User, reason: str | None) -> Permit:
     require_head_of_office(actor)
     cleaned = _clean_reason(reason)
     if permit.status == "revoked":
-        raise Conflict("Izin ini sudah dicabut.")
+        raise Conflict(_("Izin ini sudah dicabut."))
     permit.status = "revoked"
     permit.revoked_at = clock.now()
     permit.revoke_reason = cleaned
@@ -377,13 +381,13 @@ def reissue(*, permit: Permit, actor: User, reason: str | None) -> Permit:
     require_head_of_office(actor)
     cleaned = _clean_reason(reason)
     if permit.status == "revoked":
-        raise Conflict("Izin yang sudah dicabut tidak dapat diterbitkan ulang.")
+        raise Conflict(_("Izin yang sudah dicabut tidak dapat diterbitkan ulang."))
     case = permit.case
     if for_case(case.id).id != permit.id:
-        raise Conflict("Izin ini sudah diganti dengan izin yang lebih baru.")
+        raise Conflict(_("Izin ini sudah diganti dengan izin yang lebih baru."))
     if SIGNER_GROUP not in actor.group_keys and signing_task(case) is None:
-        raise Forbidden("Izin ini tidak pernah ditandatangani penandatangan; hanya Kepala Dinas yang dapat "
-                        "menerbitkannya ulang.")
+        raise Forbidden(_("Izin ini tidak pernah ditandatangani penandatangan; hanya Kepala Dinas yang dapat "
+                          "menerbitkannya ulang."))
     if SIGNER_GROUP in actor.group_keys:
         signer = (actor.id, actor.name, actor.nip)
     else:

@@ -26,12 +26,14 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from flask import current_app
+from flask_babel import gettext as _
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import MDPPerm, SigSeedSubFilter
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from app.common.errors import AppError
+from app.common.i18n import N_
 
 DEV_CA_CERT = "dev-ca.pem"
 DEV_CA_KEY = "dev-ca.key.pem"
@@ -45,7 +47,7 @@ T = TypeVar("T")
 class SigningUnavailable(AppError):
     """No usable signing certificate: the permit cannot be issued until one is configured."""
 
-    status, code, default_message = 503, "signing_unavailable", (
+    status, code, default_message = 503, "signing_unavailable", N_(
         "Sertifikat tanda tangan elektronik belum tersedia. Hubungi administrator.")
 
 
@@ -199,12 +201,12 @@ def _source() -> tuple[Path, bytes]:
     if cfg.get("SIGNING_P12_PATH"):
         path = Path(cfg["SIGNING_P12_PATH"])
         if not path.is_file():
-            raise SigningUnavailable(f"Berkas sertifikat {path} tidak ditemukan.")
+            raise SigningUnavailable(_("Berkas sertifikat %(path)s tidak ditemukan.", path=path))
         return path, (cfg.get("SIGNING_P12_PASSWORD") or "").encode()
     directory = dev_dir()
     if not (directory / DEV_SIGNER_P12).is_file():
         if not (current_app.testing or current_app.debug):
-            raise SigningUnavailable()
+            raise SigningUnavailable(_(SigningUnavailable.default_message))
         ensure_dev_certificate(organization=cfg["OFFICE_NAME"],
                                signer_name=cfg.get("OFFICE_HEAD_NAME") or "Kepala Dinas")
     return directory / DEV_SIGNER_P12, (directory / DEV_SIGNER_PASSWORD).read_bytes().strip()
@@ -223,8 +225,8 @@ def current_signer() -> LoadedSigner:
             signer = signers.SimpleSigner.load_pkcs12_data(path.read_bytes(), other_certs=[],
                                                            passphrase=password or None)
         except ValueError as exc:
-            raise SigningUnavailable("Sertifikat tanda tangan elektronik tidak dapat dibuka "
-                                     "(periksa SIGNING_P12_PASSWORD).") from exc
+            raise SigningUnavailable(_("Sertifikat tanda tangan elektronik tidak dapat dibuka "
+                                       "(periksa SIGNING_P12_PASSWORD).")) from exc
         signer = _KeyKeepingSigner.of(signer)
         cert = signer.signing_cert
         loaded = LoadedSigner(signer=signer, cert_sha256=hashlib.sha256(cert.dump()).hexdigest(),

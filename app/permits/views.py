@@ -7,10 +7,10 @@ import hmac
 from flask import Blueprint, current_app, render_template, request
 from flask_babel import gettext as _
 
+from app.common.i18n import format_day
 from app.extensions import limiter
 
 from . import service
-from .layout import tanggal
 
 bp = Blueprint("permits", __name__)
 
@@ -24,8 +24,9 @@ def verify_page(token: str):
     if permit is None:
         return render_template("verify.html", result=None), 404
     result = service.verification_view(permit)
-    dates = {"issued": tanggal(permit.issued_at), "valid_until": tanggal(permit.valid_until),
-             "revoked": tanggal(permit.revoked_at) if permit.revoked_at else None}
+    # The page speaks the reader's language (the permit itself stays Indonesian).
+    dates = {"issued": format_day(permit.issued_at), "valid_until": format_day(permit.valid_until),
+             "revoked": format_day(permit.revoked_at) if permit.revoked_at else None}
     presented = _presented_file(permit.sha256) if request.method == "POST" else None
     return render_template("verify.html", result=result, dates=dates, presented=presented)
 

@@ -9,6 +9,7 @@ from app.cases import renewal, revisions
 from app.cases import service as cases
 from app.common import clock
 from app.common.errors import AppError, ValidationFailed
+from app.common.i18n import N_
 from app.common.transaction import transactional
 from app.common.urls import safe_next
 from app.complaints import service as complaints
@@ -20,7 +21,7 @@ from . import service
 
 bp = Blueprint("portal", __name__)
 FINISHED = ("issued", "rejected", "withdrawn", "expired")  # cannot be withdrawn (cases.service.withdraw)
-SCALE = ((1, "Tidak baik"), (2, "Kurang baik"), (3, "Baik"), (4, "Sangat baik"))
+SCALE = ((1, N_("Tidak baik")), (2, N_("Kurang baik")), (3, N_("Baik")), (4, N_("Sangat baik")))
 
 
 def _own_case(case_id: int):
@@ -183,7 +184,8 @@ def survey(case_id: int):
     if not surveys.can_take(case) and not errors:
         flash(_("Survei tidak tersedia untuk permohonan ini."))
         return redirect(url_for("portal.case_page", case_id=case.id))
-    return render_template("portal/survey.html", case=case, elements=ELEMENTS, scale=SCALE,
+    return render_template("portal/survey.html", case=case, elements=[(key, _(name)) for key, name in ELEMENTS],
+                           scale=[(value, _(text)) for value, text in SCALE],
                            errors=errors), (422 if errors else 200)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import after_this_request
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 
 from app.accounts.service import is_staff
@@ -73,7 +74,7 @@ def remove_holiday(day: str):
     try:
         parsed = date.fromisoformat(day)
     except ValueError as exc:
-        raise ValidationFailed(fields={"date": ["Gunakan format YYYY-MM-DD."]}) from exc
+        raise ValidationFailed(fields={"date": [_("Gunakan format YYYY-MM-DD.")]}) from exc
     _forget_after_commit()
     moved = holidays.remove_day(day=parsed, actor_id=user.id)
     return {"date": parsed.isoformat(), "removed": True, "reprojected": moved}

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 
 from app.common import clock as app_clock
@@ -24,7 +25,7 @@ def list_breaches(actor, *, status: str = "all", service: str | None = None, gro
     from .service import calendar
 
     if not actor.has_role("supervisor", "admin"):
-        raise Forbidden("Hanya supervisor yang dapat melihat pelanggaran waktu layanan.")
+        raise Forbidden(_("Hanya supervisor yang dapat melihat pelanggaran waktu layanan."))
     cal = calendar()
     now = now or app_clock.now()
     horizon = cal.project(now, AT_RISK_WORKING_DAYS)
@@ -46,7 +47,7 @@ def list_breaches(actor, *, status: str = "all", service: str | None = None, gro
 
 def _view(task, now: datetime, cal, flagged: bool) -> dict:
     late = cal.working_days_between(task.due_at, now)
-    holder = task.assignee.name if task.assignee is not None else f"kelompok {task.group_key}"
+    holder = task.assignee.name if task.assignee is not None else _("kelompok %(group)s", group=task.group_key)
     return {"task_id": task.id, "case_id": task.case_id, "registration_number": task.case.registration_number,
             "service": task.case.service_key, "service_name": task.case.service.name, "step": task.name,
             "bpmn_id": task.bpmn_id, "group": task.group_key,

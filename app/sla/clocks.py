@@ -3,9 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
+
 from app.cases import events
 from app.common import clock as app_clock
 from app.common.errors import Conflict, Forbidden, ValidationFailed
+from app.common.i18n import N_
 from app.extensions import db
 
 from . import ledger
@@ -13,6 +16,8 @@ from .ledger import FINAL_STATUSES, Figures
 from .models import CaseClock, ClockExtension
 
 MAX_EXTENSION_DAYS = 60
+# Stored with the event in Indonesian and shown in the reader's language (app.cases.events.note_for).
+CLOCK_STARTED_NOTE = N_("Berkas lengkap; waktu layanan dihitung mulai %(at)s.")
 
 
 def open_clock(case, *, sop_days: int, at: datetime, actor_id: int | None = None) -> datetime | None:
@@ -32,8 +37,8 @@ def start(case, *, actor_id: int | None, at: datetime | None = None) -> CaseCloc
     row.started_at = ledger.start_moment(now)
     ledger.append(case, row, "running", reason="berkas_lengkap", actor_id=actor_id, at=now,
                   note=f"jam SOP mulai {app_clock.iso(row.started_at)}")
-    events.record(case, "sla_clock_started", actor_id=actor_id, note=f"Berkas lengkap; waktu layanan dihitung "
-                  f"mulai {app_clock.to_local(row.started_at):%d-%m-%Y %H:%M}.",
+    events.record(case, "sla_clock_started", actor_id=actor_id, note=CLOCK_STARTED_NOTE,
+                  note_values={"at": app_clock.iso(row.started_at)},
                   data={"started_at": app_clock.iso(row.started_at), "sop_days": row.sop_days})
     ledger.refresh_soon(case)
     return row
@@ -95,20 +100,20 @@ def _resume(case, row: CaseClock, *, actor_id: int | None, now: datetime) -> Non
 
 def _require_supervisor(actor) -> None:
     if not actor.has_role("supervisor", "admin"):
-        raise Forbidden("Hanya supervisor yang dapat melakukan ini.")
+        raise Forbidden(_("Hanya supervisor yang dapat melakukan ini."))
 
 
 def extend(case, *, actor, days: int, reason: str) -> CaseClock:
     """A supervisor extends a case's deadline by working days, with a reason (audited)."""
     _require_supervisor(actor)
     if case.status in FINAL_STATUSES or case.status == "draft":
-        raise Conflict("Permohonan ini tidak sedang berjalan.")
+        raise Conflict(_("Permohonan ini tidak sedang berjalan."))
     errors: dict[str, list[str]] = {}
     reason = (reason or "").strip()
     if not reason:
-        errors["reason"] = ["Alasan perpanjangan wajib diisi."]
+        errors["reason"] = [_("Alasan perpanjangan wajib diisi.")]
     if not isinstance(days, int) or not 1 <= days <= MAX_EXTENSION_DAYS:
-        errors["days"] = [f"Isi 1 sampai {MAX_EXTENSION_DAYS} hari kerja."]
+        errors["days"] = [_("Isi 1 sampai %(max)s hari kerja.", max=MAX_EXTENSION_DAYS)]
     if errors:
         raise ValidationFailed(fields=errors)
     row = ledger.ensure(case)
@@ -130,7 +135,7 @@ def decide_pause(case, *, actor, approve: bool, note: str | None = None) -> Case
     _require_supervisor(actor)
     row = ledger.get(case)
     if row is None or not row.pending_pause_reason:
-        raise Conflict("Tidak ada penghentian jam layanan yang menunggu persetujuan.")
+        raise Conflict(_("Tidak ada penghentian jam layanan yang menunggu persetujuan."))
     reason = row.pending_pause_reason
     row.pending_pause_reason = row.pending_pause_at = None
     now = app_clock.now()

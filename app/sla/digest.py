@@ -69,7 +69,8 @@ def queue_digests(now: datetime) -> int:
         tasks = due_tasks_of(officer, horizon)
         if not tasks:
             continue
-        rows = [{"name": t.name, "reg": t.case.registration_number, "due_at": app_clock.to_local(t.due_at),
+        rows = [{"name": t.name, "case": t.case, "reg": t.case.registration_number,
+                 "due_at": app_clock.to_local(t.due_at),
                  "late": t.due_at < now, "escalation_level": t.escalation_level} for t in tasks]
         notifications.notify_user(officer, "daily_digest", notifications.subject_for("daily_digest"),
                                   {"tasks": rows, "day": day, "late_count": sum(1 for r in rows if r["late"])},

@@ -12,12 +12,14 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app.common import clock as app_clock
+from app.common.i18n import N_, translate
 from app.extensions import db
 
 from . import ledger
 
 OFFICE = "dpmptsp"
 APPLICANT = "pemohon"
+APPLICANT_LABEL = N_("Pemohon")  # translated in the figures handed out; the office's and agencies' names are not
 
 
 def _group_labels() -> dict[str, tuple[str, str]]:
@@ -27,7 +29,7 @@ def _group_labels() -> dict[str, tuple[str, str]]:
     labels = {}
     for group in db.session.scalars(select(Group)):
         if group.key == APPLICANT:
-            labels[group.key] = (APPLICANT, "Pemohon")
+            labels[group.key] = (APPLICANT, APPLICANT_LABEL)
         elif not group.agency or group.agency.upper() == "DPMPTSP":
             labels[group.key] = (OFFICE, "DPMPTSP")
         else:
@@ -37,7 +39,7 @@ def _group_labels() -> dict[str, tuple[str, str]]:
 
 def _holder_of_reason(reason: str | None) -> tuple[str, str]:
     if reason in (ledger.REASON_APPLICANT, ledger.REASON_PAYMENT):
-        return APPLICANT, "Pemohon"
+        return APPLICANT, APPLICANT_LABEL
     if reason and reason.startswith(ledger.REASON_AGENCY + ":"):
         agency = reason.split(":", 1)[1]
         return agency, agency
@@ -65,7 +67,7 @@ def time_by_holder(case, *, now: datetime | None = None) -> dict:
         closed = task.completed_at if task.state in ("completed", "cancelled") and task.completed_at else end
         spans.append((task.created_at, min(closed, end), holder))
         steps.append({"task_id": task.id, "step": task.name, "bpmn_id": task.bpmn_id, "group": task.group_key,
-                      "holder": holder[0], "label": holder[1], "state": task.state,
+                      "holder": holder[0], "label": translate(holder[1]), "state": task.state,
                       "working_days": round(max(cal.working_days_between(task.created_at, min(closed, end)), 0), 2)})
     rows = ledger.entries(case.id)
     points = sorted({case.submitted_at, end, *(p for a, b, _ in spans for p in (a, b)),
@@ -85,6 +87,6 @@ def time_by_holder(case, *, now: datetime | None = None) -> dict:
             holders = {_holder_of_reason(state.reason if state is not None and state.state == "paused" else None)}
         for holder in holders:
             totals[holder] += seconds
-    items = [{"holder": key, "label": label, "working_days": round(seconds / day, 2)}
+    items = [{"holder": key, "label": translate(label), "working_days": round(seconds / day, 2)}
              for (key, label), seconds in sorted(totals.items(), key=lambda kv: -kv[1])]
     return {"holders": items, "steps": steps}

@@ -13,11 +13,13 @@ from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select, tuple_, update
 from sqlalchemy.orm import defer, joinedload, lazyload
 
 from app.cases import events
 from app.common import clock as app_clock
+from app.common.i18n import N_
 from app.engine import properties as P
 from app.extensions import db
 
@@ -26,6 +28,19 @@ from .escalation import Rung
 from .models import CaseClock, TaskEscalation
 
 log = logging.getLogger(__name__)
+
+# Event notes, stored in Indonesian with their values and shown in the reader's language
+# (app.cases.events.note_for). Whole sentences per case, so that a translation never glues fragments.
+REMINDER_NOTE = N_("Pengingat %(percent)s%% waktu layanan langkah ini.")
+LATE_NOTES = {  # (escalated by hand, task given back to its group) -> note
+    (False, False): N_("Terlambat %(days)s hari kerja (%(percent)s%% waktu layanan)."),
+    (False, True): N_("Terlambat %(days)s hari kerja (%(percent)s%% waktu layanan). Tugas dikembalikan ke kelompok."),
+    (True, False): N_("Dieskalasi oleh %(name)s. Terlambat %(days)s hari kerja (%(percent)s%% waktu layanan)."),
+    (True, True): N_("Dieskalasi oleh %(name)s. Terlambat %(days)s hari kerja (%(percent)s%% waktu layanan). "
+                     "Tugas dikembalikan ke kelompok."),
+}
+LAPSED_NOTE = N_("Batas waktu hukum terlampaui.")
+DEEMED_APPROVED_NOTE = N_("Permohonan dianggap dikabulkan secara hukum (fiktif positif).")
 
 
 def run_due(now: datetime) -> dict:
@@ -111,7 +126,7 @@ def apply_rungs(task_id: str, now: datetime, *, staff: dict | None = None) -> in
     if not due:
         task.next_check_at = escalation.next_check(task)
         return 0
-    _, reassign = escalation.ladder_for(task)
+    _rungs, reassign = escalation.ladder_for(task)
     return len(due) if _apply(task, due, now, staff={} if staff is None else staff, reassign=reassign) else 0
 
 
@@ -144,10 +159,9 @@ def _apply(task, due: list, now: datetime, *, staff: dict, reassign: bool, actor
             rung = Rung(_percent_used(task, now), rung.action)
         db.session.add(TaskEscalation(task_id=task.id, case_id=case.id, level=index, action=rung.action,
                                       percent=rung.percent, at=now))
-        note = _note(rung, late, released)
+        note, values = _note(rung, late, released, escalated_by=actor.name if manual else None)
         events.record(case, escalation.EVENT_KINDS[rung.action], actor_id=actor.id if actor is not None else None,
-                      step=task.name, bpmn_id=task.bpmn_id,
-                      note=f"Dieskalasi oleh {actor.name}. {note}" if manual else note,
+                      step=task.name, bpmn_id=task.bpmn_id, note=note, note_values=values,
                       data={"task_id": task.id, "level": index, "percent": rung.percent,
                             "due_at": app_clock.iso(task.due_at), "released": released, "manual": manual})
         superseded = rung.action == "reminder" and index != new_level
@@ -169,26 +183,26 @@ def escalate_task(*, task_id: str, actor, now: datetime | None = None) -> int:
     from app.inbox.models import OPEN_STATES, Task
 
     if not actor.has_role("supervisor", "admin"):
-        raise Forbidden("Hanya supervisor yang dapat mengeskalasi tugas.")
+        raise Forbidden(_("Hanya supervisor yang dapat mengeskalasi tugas."))
     now = now or app_clock.now()
     task = db.session.get(Task, task_id, populate_existing=True, options=_rung_options())
     if task is None:
-        raise NotFound("Tugas tidak ditemukan.")
+        raise NotFound(_("Tugas tidak ditemukan."))
     if task.state not in OPEN_STATES:
-        raise Conflict("Tugas ini sudah selesai.")
+        raise Conflict(_("Tugas ini sudah selesai."))
     if task.group_key == "pemohon":
-        raise Conflict("Langkah ini menunggu pemohon; tidak dapat dieskalasi.")
+        raise Conflict(_("Langkah ini menunggu pemohon; tidak dapat dieskalasi."))
     if task.due_at is None or task.due_at >= now:
-        raise Conflict("Tugas ini belum melewati batas waktu; alihkan tugasnya bila perlu.")
+        raise Conflict(_("Tugas ini belum melewati batas waktu; alihkan tugasnya bila perlu."))
     rungs, reassign = escalation.ladder_for(task)
     top = next(((index, rung) for index, rung in enumerate(rungs, start=1) if rung.action == "escalate"), None)
     if top is None:
-        raise Conflict("Tangga eskalasi langkah ini tidak memiliki tahap eskalasi.")
+        raise Conflict(_("Tangga eskalasi langkah ini tidak memiliki tahap eskalasi."))
     if task.escalation_level >= top[0]:
-        raise Conflict("Tugas ini sudah dieskalasi.")
+        raise Conflict(_("Tugas ini sudah dieskalasi."))
     due = [(index, rung) for index, rung in escalation.due_rungs(task, now) if index < top[0]] + [top]
     if not _apply(task, due, now, staff={}, reassign=reassign, actor=actor):
-        raise Conflict("Tugas ini baru saja berubah. Muat ulang halaman lalu coba lagi.")
+        raise Conflict(_("Tugas ini baru saja berubah. Muat ulang halaman lalu coba lagi."))
     return top[0]
 
 
@@ -207,11 +221,14 @@ def _late_days(task, now: datetime) -> float:
     return round(calendar().working_days_between(task.due_at, now), 2)
 
 
-def _note(rung, late: float, released: bool) -> str:
+def _note(rung, late: float, released: bool, *, escalated_by: str | None = None) -> tuple[str, dict]:
+    """The marked note of a rung and its values (`escalated_by`: the supervisor who escalated by hand)."""
     if rung.action == "reminder":
-        return f"Pengingat {rung.percent}% waktu layanan langkah ini."
-    text = f"Terlambat {max(late, 0):.2f} hari kerja ({rung.percent}% waktu layanan)."
-    return text + (" Tugas dikembalikan ke kelompok." if released else "")
+        return REMINDER_NOTE, {"percent": rung.percent}
+    values = {"days": f"{max(late, 0):.2f}", "percent": rung.percent}
+    if escalated_by is not None:
+        values["name"] = escalated_by
+    return LATE_NOTES[(escalated_by is not None, released)], values
 
 
 def _staff(staff: dict, kind: str, key: str) -> list:
@@ -287,7 +304,7 @@ def handle_lapse(case_id: int, now: datetime) -> int:
     if result.rowcount != 1:
         return 0
     action = _lapse_action(case)
-    events.record(case, "sla_lapsed", actor_id=None, note="Batas waktu hukum terlampaui.",
+    events.record(case, "sla_lapsed", actor_id=None, note=LAPSED_NOTE, note_values={},
                   data={"legal_deadline": app_clock.iso(figures.legal_deadline_at), "action": action})
     from app.notifications import service as notifications
 
@@ -300,8 +317,7 @@ def handle_lapse(case_id: int, now: datetime) -> int:
         db.session.execute(update(CaseClock).where(CaseClock.case_id == case_id)
                            .values(deemed_approved_at=now, version=CaseClock.version + 1)
                            .execution_options(synchronize_session=False))
-        events.record(case, "sla_deemed_approved", actor_id=None,
-                      note="Permohonan dianggap dikabulkan secara hukum (fiktif positif).")
+        events.record(case, "sla_deemed_approved", actor_id=None, note=DEEMED_APPROVED_NOTE, note_values={})
         notifications.notify_case(case, "case_deemed_approved", element_id="lapse")
     db.session.flush()
     db.session.expire(row)

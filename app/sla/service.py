@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from app.common import clock
+from app.common.i18n import N_, translate
 from app.extensions import db
 
 from .calendar import WorkingCalendar
@@ -44,6 +45,19 @@ def forget_calendar() -> None:
     """Drop the cached calendar (after an admin edits holidays)."""
     with _cache_lock:
         _cache.clear()
+
+
+PAUSE_REASONS = {"menunggu_pemohon": N_("menunggu pemohon"), "menunggu_pembayaran": N_("menunggu pembayaran"),
+                 "menunggu_rekomendasi": N_("menunggu rekomendasi")}
+
+
+def pause_reason_label(reason: str | None) -> str:
+    """Why a clock is paused, in the reader's language: `menunggu rekomendasi (dinkes)` for `...:dinkes`."""
+    if not reason:
+        return ""
+    code, _sep, agency = reason.partition(":")
+    label = translate(PAUSE_REASONS[code]) if code in PAUSE_REASONS else code.replace("_", " ")
+    return f"{label} ({agency})" if agency else label
 
 
 def due_after(start: datetime, working_days: int | None) -> datetime | None:

@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import get_day_names
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.common import clock as app_clock
-from app.common.errors import AppError
+from app.common.errors import AppError, shown_message, translated_fields
+from app.common.i18n import DEFAULT_LOCALE, N_, translate
 from app.common.pages import page_for
 from app.extensions import db
 from app.inbox.pages import back, perform
@@ -18,16 +22,18 @@ from .models import HOLIDAY_KINDS
 from .service import forget_calendar
 
 bp = Blueprint("sla_pages", __name__)
-WEEKDAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
-BREACH_TABS = {"all": "Semua", "overdue": "Terlambat", "at_risk": "Berisiko terlambat"}
+BREACH_TABS = {"all": N_("Semua"), "overdue": N_("Terlambat"), "at_risk": N_("Berisiko terlambat")}
 
 
-
+def weekdays() -> list[str]:
+    """Monday..Sunday (`date.weekday()` order) in the reader's language, from Babel: Senin .. Minggu."""
+    names = get_day_names("wide", locale=str(get_locale() or DEFAULT_LOCALE))
+    return [names[index] for index in range(7)]
 
 
 def _flash_error(exc: AppError) -> None:
-    details = [m for messages in exc.fields.values() for m in messages]
-    flash(" ".join([exc.message, *details]), "error")
+    details = [m for messages in translated_fields(exc.fields).values() for m in messages]
+    flash(" ".join([shown_message(exc), *details]), "error")
 
 
 @bp.get("/admin/kalender")
@@ -37,7 +43,8 @@ def calendar_page():
     year = request.args.get("tahun", type=int) or app_clock.to_local(app_clock.now()).year
     year = min(max(year, 1900), 2200)
     return render_template("sla/calendar.html", year=year, items=holidays.list_year(year), kinds=HOLIDAY_KINDS,
-                           labels=holidays.KIND_LABELS, weekdays=WEEKDAYS)
+                           labels={kind: translate(label) for kind, label in holidays.KIND_LABELS.items()},
+                           weekdays=weekdays())
 
 
 @bp.post("/admin/kalender")
@@ -48,17 +55,17 @@ def calendar_add():
     try:
         day = date.fromisoformat(raw_day)
     except ValueError:
-        flash("Tanggal tidak valid (gunakan format YYYY-MM-DD).", "error")
+        flash(_("Tanggal tidak valid (gunakan format YYYY-MM-DD)."), "error")
         return redirect(url_for("sla_pages.calendar_page"))
     try:
-        _, moved = holidays.set_day(day=day, name=request.form.get("name", ""), kind=request.form.get("kind", ""),
+        _row, moved = holidays.set_day(day=day, name=request.form.get("name", ""), kind=request.form.get("kind", ""),
                                     actor_id=current_user.id)
         db.session.commit()
     except AppError as exc:
         db.session.rollback()
         _flash_error(exc)
     else:
-        flash(f"Kalender diperbarui; {moved} batas waktu dihitung ulang.", "success")
+        flash(_("Kalender diperbarui; %(n)s batas waktu dihitung ulang.", n=moved), "success")
     finally:
         forget_calendar()
     return redirect(url_for("sla_pages.calendar_page", tahun=day.year))
@@ -73,7 +80,7 @@ def calendar_remove(day: str):
         moved = holidays.remove_day(day=parsed, actor_id=current_user.id)
         db.session.commit()
     except ValueError:
-        flash("Tanggal tidak valid.", "error")
+        flash(_("Tanggal tidak valid."), "error")
         return redirect(url_for("sla_pages.calendar_page"))
     except AppError as exc:
         db.session.rollback()
@@ -81,7 +88,7 @@ def calendar_remove(day: str):
         return redirect(url_for("sla_pages.calendar_page"))
     finally:
         forget_calendar()
-    flash(f"Koreksi kalender dihapus; {moved} batas waktu dihitung ulang.", "success")
+    flash(_("Koreksi kalender dihapus; %(n)s batas waktu dihitung ulang.", n=moved), "success")
     return redirect(url_for("sla_pages.calendar_page", tahun=parsed.year))
 
 
@@ -96,7 +103,8 @@ def breaches_page():
     items, total = breaches.list_breaches(current_user, status=status, service=request.args.get("layanan") or None,
                                           group=request.args.get("kelompok") or None, page=page, per_page=50)
     return render_template("sla/breaches.html", items=items, total=total, status=status, page=page,
-                           assignable=breaches.assignable(items), statuses=BREACH_TABS)
+                           assignable=breaches.assignable(items),
+                           statuses={key: translate(label) for key, label in BREACH_TABS.items()})
 
 
 @bp.post("/sla/pelanggaran/<task_id>/eskalasi")
@@ -104,5 +112,5 @@ def breaches_page():
 def escalate(task_id: str):
     """Escalate an overdue task now (the head of division is told), then back to the list."""
     perform(lambda: escalate_task(task_id=task_id[:64], actor=current_user._get_current_object()),
-            success="Tugas dieskalasi; Kepala Bidang diberi tahu.")
+            success=_("Tugas dieskalasi; Kepala Bidang diberi tahu."))
     return back("sla_pages.breaches_page")

@@ -1,6 +1,7 @@
 """Survey API: the applicant rates a finished case."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
@@ -37,7 +38,7 @@ def answer(args, case_id: int):
     user = require_user()
     case = cases.get_visible(user, case_id)
     if case.applicant_id != user.id:
-        raise NotFound("Permohonan tidak ditemukan.")
+        raise NotFound(_("Permohonan tidak ditemukan."))
     response = service.submit(case=case, user_id=user.id, scores=args["scores"], comment=args.get("comment"))
     return {"case_id": case.id, "scores": {k: getattr(response, k) for k, _ in ELEMENTS},
             "comment": response.comment}

@@ -4,20 +4,21 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.common.i18n import N_
 from app.common.models import CreatedAtMixin
 from app.extensions import db
 
-# The nine elements of PermenPAN-RB 14/2017, in order (u1..u9).
+# The nine elements of PermenPAN-RB 14/2017, in order (u1..u9); names are translated where shown.
 ELEMENTS = (
-    ("u1", "Persyaratan"),
-    ("u2", "Sistem, mekanisme, dan prosedur"),
-    ("u3", "Waktu penyelesaian"),
-    ("u4", "Biaya/tarif"),
-    ("u5", "Produk spesifikasi jenis pelayanan"),
-    ("u6", "Kompetensi pelaksana"),
-    ("u7", "Perilaku pelaksana"),
-    ("u8", "Penanganan pengaduan, saran dan masukan"),
-    ("u9", "Sarana dan prasarana"),
+    ("u1", N_("Persyaratan")),
+    ("u2", N_("Sistem, mekanisme, dan prosedur")),
+    ("u3", N_("Waktu penyelesaian")),
+    ("u4", N_("Biaya/tarif")),
+    ("u5", N_("Produk spesifikasi jenis pelayanan")),
+    ("u6", N_("Kompetensi pelaksana")),
+    ("u7", N_("Perilaku pelaksana")),
+    ("u8", N_("Penanganan pengaduan, saran dan masukan")),
+    ("u9", N_("Sarana dan prasarana")),
 )
 
 

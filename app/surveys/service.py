@@ -3,21 +3,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.cases import events
 from app.cases.models import Case
 from app.common.errors import Conflict, ValidationFailed
+from app.common.i18n import N_
 from app.extensions import db
 
 from .models import ELEMENTS, SurveyResponse
 
 SURVEY_STATUSES = ("issued", "rejected")
-CATEGORIES = (  # (lower bound of the converted score, letter, label)
-    (88.31, "A", "Sangat Baik"),
-    (76.61, "B", "Baik"),
-    (65.00, "C", "Kurang Baik"),
-    (25.00, "D", "Tidak Baik"),
+CATEGORIES = (  # (lower bound of the converted score, letter, label: translated where shown)
+    (88.31, "A", N_("Sangat Baik")),
+    (76.61, "B", N_("Baik")),
+    (65.00, "C", N_("Kurang Baik")),
+    (25.00, "D", N_("Tidak Baik")),
 )
 
 
@@ -34,9 +36,9 @@ def get_for_case(case_id: int) -> SurveyResponse | None:
 def submit(*, case: Case, user_id: int, scores: dict, comment: str | None) -> SurveyResponse:
     """Record the applicant's nine scores (1-4) for a finished case, once."""
     if case.status not in SURVEY_STATUSES:
-        raise Conflict("Survei dapat diisi setelah permohonan selesai.")
+        raise Conflict(_("Survei dapat diisi setelah permohonan selesai."))
     if get_for_case(case.id) is not None:
-        raise Conflict("Survei untuk permohonan ini sudah diisi. Terima kasih.")
+        raise Conflict(_("Survei untuk permohonan ini sudah diisi. Terima kasih."))
     errors = {}
     values = {}
     for key, _label in ELEMENTS:
@@ -45,7 +47,7 @@ def submit(*, case: Case, user_id: int, scores: dict, comment: str | None) -> Su
         except (TypeError, ValueError):
             value = 0
         if value not in (1, 2, 3, 4):
-            errors[key] = ["Pilih nilai 1 sampai 4."]
+            errors[key] = [_("Pilih nilai 1 sampai 4.")]
         values[key] = value
     if errors:
         raise ValidationFailed(fields=errors)
@@ -62,7 +64,7 @@ def category(score: float) -> tuple[str, str]:
     for lower, letter, label in CATEGORIES:
         if score >= lower:
             return letter, label
-    return "D", "Tidak Baik"
+    return CATEGORIES[-1][1], CATEGORIES[-1][2]
 
 
 def ikm(*, service: str | None = None, start: datetime | None = None, end: datetime | None = None) -> dict:

@@ -3,9 +3,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import select
 
 from tests.support.pages import csrf_token, login, submit
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 LINK = re.compile(r"http://localhost(/akun/[a-z]+/[A-Za-z0-9_.\-]+)")
 

@@ -1,9 +1,13 @@
 """Bad input gets a clear 4xx, never a 500, and never loses what was saved."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
+import pytest
+
 from tests.support.api import ApiClient
 from tests.support.data import sample_application
+from tests.support.flow import all_ok, submit_application, take_group_task
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 
 def test_malformed_json_is_400(client):
@@ -40,8 +44,8 @@ def test_unknown_service_is_404(client):
 def test_task_completed_twice_is_409(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     body = {"data": {"verification_outcome": "complete", "document_verdicts": all_ok()}}
     assert loket.post(f"/api/v1/tasks/{task['id']}/complete", json=body).status_code == 200
     assert loket.post(f"/api/v1/tasks/{task['id']}/complete", json=body).status_code == 409
@@ -50,7 +54,7 @@ def test_task_completed_twice_is_409(client):
 def test_task_of_another_group_is_403(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     task_id = case["current_steps"][0]["task_id"]
     assert dinkes.get(f"/api/v1/tasks/{task_id}").status_code == 403
     assert dinkes.post(f"/api/v1/tasks/{task_id}/claim").status_code == 403
@@ -69,8 +73,8 @@ def test_task_held_by_someone_else_is_409(client, app):
                              roles=("officer",), groups=("verifikator",), verified=True)
         db.session.commit()
     loket2 = ApiClient(client, "loket2@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     assert loket2.post(f"/api/v1/tasks/{task['id']}/claim").status_code == 409
     body = {"data": {"verification_outcome": "complete", "document_verdicts": all_ok()}}
     assert loket2.post(f"/api/v1/tasks/{task['id']}/complete", json=body).status_code == 409

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 
 @pytest.mark.parametrize(("method", "path", "body"), [
     ("post", "/api/v1/cases", {"service": 12}),

@@ -13,6 +13,8 @@ from openapi_spec_validator import validate
 from app import create_app
 from app.config import TestConfig
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 ROOT = Path(__file__).resolve().parents[2]
 ENDPOINT = re.compile(r"`(GET|POST|PUT|PATCH|DELETE) (/api/v1/[^`\s?]+)[^`]*`")
 META_ROUTES = {"/api/v1/openapi.json", "/api/v1/docs"}  # the spec itself and its rendered page

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_sip_apoteker_flow import _complete, _take_group_task, all_ok
 from tests.browser.conftest import log_in
 from tests.support.api import MINIMAL_PDF, MINIMAL_PNG, ApiClient
 from tests.support.data import requirements, sample_application
+from tests.support.flow import all_ok, complete_task, take_group_task
 
 pytestmark = pytest.mark.browser
 
@@ -164,8 +164,8 @@ def test_an_applicant_registers_applies_revises_by_magic_link_and_downloads_the_
     # The front office flags one document (the STRA) for revision.
     officers = app.test_client()
     loket = ApiClient(officers, "loket@demo.local")
-    task = _take_group_task(loket, case_id)
-    case = _complete(loket, task["id"], {
+    task = take_group_task(loket, case_id)
+    case = complete_task(loket, task["id"], {
         "verification_outcome": "revision", "verification_note": "STRA belum dilegalisir.",
         "document_verdicts": {**all_ok(), "stra": {"verdict": "revise", "note": "Legalisir tidak tampak."}}})
     assert case["status"] == "waiting_applicant"
@@ -196,7 +196,7 @@ def test_an_applicant_registers_applies_revises_by_magic_link_and_downloads_the_
     assert "stra-legalisir.pdf" in documents and "stra.pdf" not in documents and "ktp.pdf" in documents
 
     # Public tracking shows the step the case is at, and nothing personal.
-    task = _take_group_task(loket, case_id)
+    task = take_group_task(loket, case_id)
     tracking = new_page()
     tracking.goto(f"/lacak?nomor={registration}")
     facts = tracking.locator("dl.facts").inner_text()
@@ -206,14 +206,14 @@ def test_an_applicant_registers_applies_revises_by_magic_link_and_downloads_the_
 
     # The officers finish: verification, technical recommendation, approval, signing. SIPA has no fee.
     assert officers.get("/api/v1/services/sip_apoteker").get_json()["fee"]["kind"] == "free"
-    _complete(loket, task["id"], {"verification_outcome": "complete", "verification_note": "Lengkap.",
+    complete_task(loket, task["id"], {"verification_outcome": "complete", "verification_note": "Lengkap.",
                                   "document_verdicts": all_ok()})
     for email, data in (("teknis.dinkes@demo.local", {"recommendation": "recommend",
                                                       "recommendation_note": "Sarana layak."}),
                         ("kabid@demo.local", {"approval_decision": "approve", "approval_note": "Setuju."}),
                         ("kadis@demo.local", {"signing_decision": "sign"})):
         officer = ApiClient(officers, email)
-        case = _complete(officer, _take_group_task(officer, case_id)["id"], data)
+        case = complete_task(officer, take_group_task(officer, case_id)["id"], data)
     assert case["status"] == "issued"
 
     # The applicant's case page offers the permit; its bytes are the ones the verification record names.

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 PUBLIC = ["/", "/layanan/sip_apoteker", "/lacak", "/masuk", "/daftar", "/pengaduan", "/transparansi"]
 APPLICANT = ["/permohonan", "/permohonan/baru/sip_apoteker", "/akun/profil"]

@@ -6,7 +6,7 @@ import pytest
 
 from tests.browser.conftest import log_in
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 
 def test_conditional_fields_hide_and_the_error_summary_takes_focus(new_page):

@@ -18,7 +18,7 @@ from tests.browser.conftest import log_in
 from tests.security.authz import ROLES, build_world
 from tests.security.test_authorization_table import HTML_SKIP, TABLE, concrete
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.one_database]
 
 WIDTH = 360
 HEADER_MAX = 64  # one line: the brand and the menu button

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.browser.conftest import log_in
 from tests.inbox.support import make_applicant, make_officer
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 
 pytestmark = pytest.mark.browser
 VENDOR = Path(__file__).resolve().parents[2] / "app" / "static" / "vendor" / "bpmn-js"
@@ -22,7 +22,7 @@ def _applications(app, client, *emails: str) -> dict:
         make_applicant("Joko Susilo", email="joko@contoh.id")
         make_officer("loket2@demo.local", "Budi Loket")
         db.session.commit()
-    return {email.split("@")[0]: _submit_application(ApiClient(client, email)) for email in emails}
+    return {email.split("@")[0]: submit_application(ApiClient(client, email)) for email in emails}
 
 
 def _case_status(app, case_id: int) -> str:
@@ -105,7 +105,7 @@ def test_a_second_officer_cannot_complete_a_task_another_officer_holds(app, clie
 
 @pytest.mark.skipif(not VENDOR.exists(), reason="bpmn-js not copied to app/static/vendor: run make assets")
 def test_the_case_diagram_marks_the_current_step(app, client, new_page):
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     page = new_page()
     log_in(page, "supervisor@demo.local")
     page.goto(f"/petugas/permohonan/{case['id']}")

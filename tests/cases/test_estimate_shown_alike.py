@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.common import clock
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.permits.support import pdf_text
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 from tests.support.pages import login
 
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
@@ -23,7 +23,7 @@ def _written(iso: str, months=MONTHS) -> tuple[str, str]:
 
 def test_every_screen_shows_the_same_estimated_date_and_time(client, app):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     estimate = applicant.get(f"/api/v1/cases/{case['id']}").get_json()["estimated_completion"]
     day, time = _written(estimate)
     shown = f"{day} {time}"

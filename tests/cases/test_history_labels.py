@@ -6,9 +6,9 @@ import re
 from babel.messages.pofile import read_po
 
 from app.cases import events
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
 from tests.common.test_i18n import PO
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application, take_group_task
 from tests.support.pages import login
 
 
@@ -28,7 +28,7 @@ def test_every_event_kind_the_code_records_has_a_label_and_an_english_one():
 
 def test_the_applicants_history_shows_words_not_codes(client):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     view = applicant.get(f"/api/v1/cases/{case['id']}").get_json()
     assert {"created", "submitted", "document_uploaded"} <= {h["kind"] for h in view["history"]}
     assert all(h["label"] and "_" not in h["label"] for h in view["history"])
@@ -46,9 +46,9 @@ def test_the_applicants_history_shows_words_not_codes(client):
 
 def test_the_officer_sees_the_agency_names_the_applicant_sees_the_group_name(client):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     loket = ApiClient(client, "loket@demo.local")
-    _take_group_task(loket, case["id"])
+    take_group_task(loket, case["id"])
     history = applicant.get(f"/api/v1/cases/{case['id']}").get_json()["history"]
     claimed = [h for h in history if h["kind"] == "task_claimed"]
     assert claimed and all(h["actor"] != "verifikator" for h in claimed), claimed

@@ -1,14 +1,14 @@
 """Public tracking answers from the case row and its service name: nothing personal, in one statement."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 from tests.support.sql import recorded_statements
 
 
 def test_tracking_shows_status_step_dates_and_service_only(client, app):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = applicant.get(f"/api/v1/cases/{_submit_application(applicant)['id']}").get_json()
+    case = applicant.get(f"/api/v1/cases/{submit_application(applicant)['id']}").get_json()
     number = case["registration_number"]
     with app.app_context(), recorded_statements() as statements:
         tracked = client.get(f"/api/v1/track/{number.lower()}")

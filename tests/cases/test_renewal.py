@@ -4,21 +4,21 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 from app.common import clock
-from tests.api.test_sip_apoteker_flow import _complete, _submit_application, _take_group_task, all_ok
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, complete_task, submit_application, take_group_task
 
 
 def _issued_case(client) -> dict:
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     steps = [("loket@demo.local", {"verification_outcome": "complete", "document_verdicts": all_ok()}),
              ("teknis.dinkes@demo.local", {"recommendation": "recommend"}),
              ("kabid@demo.local", {"approval_decision": "approve"}),
              ("kadis@demo.local", {"signing_decision": "sign"})]
     for email, data in steps:
         officer = ApiClient(client, email)
-        task = _take_group_task(officer, case["id"])
-        case = _complete(officer, task["id"], data)
+        task = take_group_task(officer, case["id"])
+        case = complete_task(officer, task["id"], data)
     assert case["status"] == "issued"
     return case
 

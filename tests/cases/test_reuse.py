@@ -1,16 +1,16 @@
 """Once-only documents: a file the office verified is offered again in the applicant's next application."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.support.api import ApiClient
 from tests.support.data import sample_application
+from tests.support.flow import all_ok, submit_application, take_group_task
 
 
 def _verified_case(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     verdicts = {**all_ok(), "stra": {"verdict": "revise", "note": "Buram."}}
     loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "revision", "verification_note": "STRA buram.", "document_verdicts": verdicts}})

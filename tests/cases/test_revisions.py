@@ -1,16 +1,16 @@
 """A revision round through the API: every flagged document must be replaced before the answer goes back."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.support.api import MINIMAL_PNG, ApiClient
 from tests.support.data import sample_application
+from tests.support.flow import all_ok, submit_application, take_group_task
 
 
 def _request_revision(client, verdicts: dict) -> tuple[ApiClient, dict]:
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     done = loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "revision", "verification_note": "Mohon perbaiki berkas.",
         "document_verdicts": {**all_ok(), **verdicts}}})

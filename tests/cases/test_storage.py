@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from sqlalchemy import select, text
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 
 
 def test_workflow_state_is_stored_whole_and_compressed_with_lz4_where_the_server_has_it(client, app):
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     with app.app_context():
         from app.cases import workflow
         from app.cases.models import Case

@@ -6,8 +6,8 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
-from tests.api.test_sip_apoteker_flow import _submit_application, all_ok
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, submit_application
 
 
 def _counts(app, case_id):
@@ -25,7 +25,7 @@ def _counts(app, case_id):
 def test_a_failure_mid_step_leaves_no_partial_rows(client, app, monkeypatch):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     task_id = case["current_steps"][0]["task_id"]
     before = _counts(app, case["id"])
 
@@ -61,7 +61,7 @@ def test_two_officers_completing_one_task_at_once_exactly_one_wins(client, app):
                              roles=("officer",), groups=("verifikator",), verified=True)
         db.session.commit()
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     task_id = case["current_steps"][0]["task_id"]
     officers = [ApiClient(app.test_client(), "loket@demo.local"), ApiClient(app.test_client(), "loket2@demo.local")]
     barrier = threading.Barrier(2)
@@ -93,7 +93,7 @@ def test_two_claims_at_once_one_wins(client, app, attempts):
         accounts.create_user(email="loket2@demo.local", name="Budi Loket", password="Demo#2026",
                              roles=("officer",), groups=("verifikator",), verified=True)
         db.session.commit()
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     task_id = case["current_steps"][0]["task_id"]
     officers = [ApiClient(app.test_client(), "loket@demo.local"), ApiClient(app.test_client(), "loket2@demo.local")]
     barrier = threading.Barrier(attempts)

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 from tests.support.pages import login
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "app" / "templates"
 
@@ -42,7 +44,7 @@ def test_no_template_cuts_iso_strings_or_formats_numbers_by_hand():
 
 def test_the_applicants_history_shows_office_time_in_words(client):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     login(client, "pemohon@demo.local")
     page = client.get(f"/permohonan/{case['id']}").get_data(as_text=True)
     timeline = page[page.index('id="riwayat"'):]

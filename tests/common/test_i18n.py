@@ -10,6 +10,8 @@ from babel.messages.pofile import read_po
 
 from tests.support.pages import login, submit
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "app" / "translations" / "en" / "LC_MESSAGES" / "messages.po"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

@@ -9,6 +9,8 @@ import pytest
 from app import create_app
 from tests.conftest import _config
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 
 @pytest.fixture
 def gated(database_url, tmp_path):

@@ -6,6 +6,8 @@ import pytest
 from tests.support.api import rate_limited_client
 from tests.support.pages import submit
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 PAGES = ["/", "/masuk", "/lacak", "/daftar", "/api/v1/services", "/healthz", "/layanan/sip_apoteker"]
 
 

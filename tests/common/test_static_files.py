@@ -12,6 +12,8 @@ from app import create_app
 from app.common.assets import hashed_name
 from app.config import TestConfig
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 HASHED = re.compile(r"^/static/css/app\.[0-9a-f]{12}\.css$")
 
 

@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.common import clock
 from tests.dashboard.support import NOW
 from tests.inbox.support import PageClient
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 AUGUST = "dari=2026-08-01&sampai=2026-08-31"
 

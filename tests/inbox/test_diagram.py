@@ -1,9 +1,9 @@
 """The case diagram: completed, current and pending elements from task rows and events."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.inbox.support import PageClient, make_case
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, submit_application, take_group_task
 
 
 def _by_file(data):
@@ -12,7 +12,7 @@ def _by_file(data):
 
 def test_a_new_case_shows_verification_current_in_both_the_service_and_the_called_process(client):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     page = PageClient(client, "loket@demo.local")
     data = page.get(f"/petugas/permohonan/{case['id']}/diagram.json").get_json()
     files = _by_file(data)
@@ -27,8 +27,8 @@ def test_a_new_case_shows_verification_current_in_both_the_service_and_the_calle
 def test_after_verification_the_call_activity_is_completed_and_the_recommendation_current(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     response = loket.post(f"/api/v1/tasks/{task['id']}/complete",
                           json={"data": {"verification_outcome": "complete", "document_verdicts": all_ok()}})
     assert response.status_code == 200

@@ -5,11 +5,11 @@ import re
 from datetime import timedelta
 
 from app.engine.runtime import MAX_INSTRUCTIONS_CHARS, WorkflowRun
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
 from tests.modeler.conftest import deploy, model_text, upload
 from tests.portal.test_portal_pages import _flag_stra
 from tests.sla.flow import all_ok
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application, take_group_task
 from tests.support.pages import login
 
 MONTHS = ("Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember")
@@ -28,9 +28,9 @@ def _counting_renders(monkeypatch) -> list[str]:
 
 
 def test_the_verifier_sees_the_steps_instructions_above_the_form(client):
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     detail = loket.get(f"/api/v1/tasks/{task['id']}").get_json()
     assert detail["instructions"].startswith(f"Periksa kelengkapan dan keabsahan berkas permohonan "
                                              f"{case['registration_number']} atas nama ")
@@ -43,9 +43,9 @@ def test_the_verifier_sees_the_steps_instructions_above_the_form(client):
 
 def test_saving_a_step_renders_no_instructions_showing_it_renders_one(client, monkeypatch):
     calls = _counting_renders(monkeypatch)
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     assert calls == []  # submission and claim: nothing rendered, although the step has instructions
     loket.get(f"/api/v1/tasks/{task['id']}")
     assert len(calls) == 1
@@ -85,9 +85,9 @@ def test_instructions_are_text_capped_and_never_markup(client):
                                             "verifikasi_berkas.bpmn": xml}, comment="petunjuk panjang")
     assert saved.status_code == 201, saved.get_json()
     assert deploy(client, "sip_apoteker", saved.get_json()["version"]).status_code == 200
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     shown = loket.get(f"/api/v1/tasks/{task['id']}").get_json()["instructions"]
     assert len(shown) == MAX_INSTRUCTIONS_CHARS + 1 and shown.endswith("\u2026")
     assert shown.startswith(f"<script>alert(1)</script> Berkas {case['registration_number']} ")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import threading
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.inbox.support import PageClient, make_case, make_officer, make_task
 from tests.support.api import ApiClient
 from tests.support.data import requirements
+from tests.support.flow import submit_application
 
 
 def _second_officer(app):
@@ -110,7 +110,7 @@ def _verdicts(revise: str | None = None) -> dict:
 
 def test_an_officer_requests_a_revision_through_the_step_form(client):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     task_id = case["current_steps"][0]["task_id"]
     page = PageClient(client, "loket@demo.local")
     assert page.post(f"/petugas/tugas/{task_id}/ambil").status_code == 302

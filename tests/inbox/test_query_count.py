@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.inbox.support import PageClient, make_applicant, make_case, make_task
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 from tests.support.sql import recorded_statements
 
 
@@ -81,7 +81,7 @@ def test_the_inbox_page_sends_the_same_statements_for_5_and_50_cases_and_loads_n
     def refuse(*args, **kwargs):
         raise AssertionError("the inbox must not load a workflow")
 
-    _submit_application(ApiClient(client, "pemohon@demo.local"))  # one case with a real workflow state
+    submit_application(ApiClient(client, "pemohon@demo.local"))  # one case with a real workflow state
     monkeypatch.setattr(Engine, "load", refuse)
     # The office calendar is rebuilt (one query) when its short cache lapses: keep it for the test's length.
     monkeypatch.setattr("app.sla.service.CACHE_SECONDS", 3600.0)

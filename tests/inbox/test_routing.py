@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 
 from app.common import clock
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.inbox.support import aware, make_case, make_officer, make_task
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 
 MONDAY = aware("2026-11-23T09:00:00+07:00")
 
@@ -44,7 +44,7 @@ def test_round_robin_hands_new_tasks_to_each_officer_in_turn(app, client):
                             actor=accounts.get_by_email("supervisor@demo.local"))
         db.session.commit()
     applicant = ApiClient(client, "pemohon@demo.local")
-    task_ids = [_submit_application(applicant)["current_steps"][0]["task_id"] for _ in range(3)]
+    task_ids = [submit_application(applicant)["current_steps"][0]["task_id"] for _ in range(3)]
     with app.app_context():
         from app.extensions import db
         from app.inbox.models import Task

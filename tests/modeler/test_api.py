@@ -5,9 +5,9 @@ import re
 
 import pytest
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.modeler.conftest import deploy, model_text, upload
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 
 BILLION_LAUGHS = """<?xml version="1.0"?>
 <!DOCTYPE lolz [
@@ -148,19 +148,19 @@ def test_bpmn_of_a_version_is_served_as_xml(analyst):
 
 def test_deploy_switches_new_cases_while_running_cases_keep_their_version(client, analyst):
     applicant = ApiClient(client, "pemohon@demo.local")
-    old_case = _submit_application(applicant)
+    old_case = submit_application(applicant)
     assert old_case["service_version"] == 1
     renamed = model_text("sip_apoteker.bpmn").replace('name="Tetapkan instansi teknis: Dinas Kesehatan"',
                                                       'name="Tetapkan Dinas Kesehatan"')
     assert upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": renamed}).status_code == 201
     deployed = deploy(client, "sip_apoteker", 2)
     assert deployed.status_code == 200 and deployed.get_json()["active_version"] == 2
-    new_case = _submit_application(applicant)
+    new_case = submit_application(applicant)
     assert new_case["service_version"] == 2
     assert applicant.get(f"/api/v1/cases/{old_case['id']}").get_json()["service_version"] == 1
     # roll back: the older version is active again for the next case
     assert deploy(client, "sip_apoteker", 1).status_code == 200
-    assert _submit_application(applicant)["service_version"] == 1
+    assert submit_application(applicant)["service_version"] == 1
 
 
 def test_validate_endpoint_reports_without_storing(analyst):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 
 
 def approve(client, key: str, number: int):
@@ -65,7 +65,7 @@ def _open_task(page, file_value: str, element_id: str) -> None:
 def test_analyst_changes_sla_and_label_saves_and_deploys(page, client):
     applicant = ApiClient(client, "pemohon@demo.local")
     analyst = ApiClient(client, "analis@demo.local")
-    old_case = _submit_application(applicant)
+    old_case = submit_application(applicant)
 
     _login(page)
     page.goto("/analis/model/sip_apoteker")
@@ -90,7 +90,7 @@ def test_analyst_changes_sla_and_label_saves_and_deploys(page, client):
         "/api/v1/process-models/sip_apoteker/versions/1").get_json()["files"]["bpmn"]["sip_apoteker.bpmn"]
     assert stored["active"] and stored["comment"].startswith("SLA verifikasi 3 hari")
 
-    new_case = _submit_application(applicant)
+    new_case = submit_application(applicant)
     assert new_case["service_version"] == 2
     assert applicant.get(f"/api/v1/cases/{old_case['id']}").get_json()["service_version"] == 1
     loket = ApiClient(client, "loket@demo.local")

@@ -1,9 +1,9 @@
 """Incidents: listed with element and message; retried after a fix by moving the case to the fixed version."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.modeler.conftest import deploy, model_text, upload
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, submit_application, take_group_task
 from tests.support.pages import login, submit
 
 
@@ -12,9 +12,9 @@ def _case_in_incident(client, analyst) -> dict:
                                                      "<bpmn:script>agency = dinas_yang_belum_ditetapkan</bpmn:script>")
     assert upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": broken}, comment="salah ketik").status_code == 201
     assert deploy(client, "sip_apoteker", 2).status_code == 200
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     done = loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "complete", "verification_note": "Lengkap.", "document_verdicts": all_ok()}})
     assert done.status_code == 200 and done.get_json()["case"]["status"] == "incident"

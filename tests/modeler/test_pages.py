@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tests.modeler.conftest import model_text, upload
 from tests.support.api import ApiClient
 from tests.support.pages import login, submit
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 
 def test_pages_need_an_analyst(client):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from tests.api.test_sip_apoteker_flow import _complete, _submit_application, _take_group_task, all_ok
 from tests.support.api import ApiClient
 from tests.support.data import sample_application
+from tests.support.flow import all_ok, complete_task, submit_application, take_group_task
 
 CONDITIONS = "Apoteker wajib hadir pada jam buka apotek.\nPapan nama praktik dipasang di depan sarana."
 
@@ -14,21 +14,21 @@ CONDITIONS = "Apoteker wajib hadir pada jam buka apotek.\nPapan nama praktik dip
 def issue_through_api(client, *, conditions: str | None = CONDITIONS) -> dict:
     """Run sip_apoteker from submission to issuance as the demo users; returns the applicant's case view."""
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(ApiClient(client, "loket@demo.local"), case["id"])
-    _complete(ApiClient(client, "loket@demo.local"), task["id"],
+    case = submit_application(applicant)
+    task = take_group_task(ApiClient(client, "loket@demo.local"), case["id"])
+    complete_task(ApiClient(client, "loket@demo.local"), task["id"],
               {"verification_outcome": "complete", "verification_note": "Lengkap.", "document_verdicts": all_ok()})
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
-    task = _take_group_task(dinkes, case["id"])
+    task = take_group_task(dinkes, case["id"])
     recommendation = ({"recommendation": "recommend_with_conditions", "recommendation_conditions": conditions}
                       if conditions else {"recommendation": "recommend"})
-    _complete(dinkes, task["id"], recommendation)
+    complete_task(dinkes, task["id"], recommendation)
     kabid = ApiClient(client, "kabid@demo.local")
-    task = _take_group_task(kabid, case["id"])
-    _complete(kabid, task["id"], {"approval_decision": "approve", "approval_note": "Setuju."})
+    task = take_group_task(kabid, case["id"])
+    complete_task(kabid, task["id"], {"approval_decision": "approve", "approval_note": "Setuju."})
     kadis = ApiClient(client, "kadis@demo.local")
-    task = _take_group_task(kadis, case["id"])
-    done = _complete(kadis, task["id"], {"signing_decision": "sign"})
+    task = take_group_task(kadis, case["id"])
+    done = complete_task(kadis, task["id"], {"signing_decision": "sign"})
     assert done["status"] == "issued", done
     return applicant.get(f"/api/v1/cases/{case['id']}").get_json()
 

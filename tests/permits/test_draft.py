@@ -1,20 +1,20 @@
 """Approver and signer read the draft permit first; signing from the page needs the signer's confirmation."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _complete, _submit_application, _take_group_task, all_ok
 from tests.inbox.support import PageClient
 from tests.permits.support import CONDITIONS, pdf_text, scanned_qr_codes
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, complete_task, submit_application, take_group_task
 
 
 def _to_approval(client) -> dict:
     """A sip_apoteker case verified and recommended with conditions; returns it at the approval step."""
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    _complete(loket, _take_group_task(loket, case["id"])["id"],
+    complete_task(loket, take_group_task(loket, case["id"])["id"],
               {"verification_outcome": "complete", "verification_note": "Lengkap.", "document_verdicts": all_ok()})
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
-    return _complete(dinkes, _take_group_task(dinkes, case["id"])["id"],
+    return complete_task(dinkes, take_group_task(dinkes, case["id"])["id"],
                      {"recommendation": "recommend_with_conditions", "recommendation_conditions": CONDITIONS})
 
 
@@ -44,7 +44,7 @@ def test_the_approval_page_shows_a_watermarked_draft_without_number_or_qr_code(c
 def test_signing_from_the_task_page_needs_the_draft_reviewed_box(client, app):
     case = _to_approval(client)
     kabid = ApiClient(client, "kabid@demo.local")
-    case = _complete(kabid, _take_group_task(kabid, case["id"])["id"], {"approval_decision": "approve"})
+    case = complete_task(kabid, take_group_task(kabid, case["id"])["id"], {"approval_decision": "approve"})
     task_id = case["current_steps"][0]["task_id"]
     kadis = PageClient(client, "kadis@demo.local")
     html = kadis.text(f"/petugas/tugas/{task_id}")

@@ -1,15 +1,15 @@
 """The submission receipt lists what was filed, with hashes, and points to public tracking."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.permits.support import pdf_text, scanned_qr_codes
 from tests.support.api import ApiClient
 from tests.support.data import sample_application
+from tests.support.flow import submit_application
 
 
 def test_receipt_lists_registration_service_applicant_time_and_document_hashes(client, app):
     applicant = ApiClient(client, "pemohon@demo.local")
-    case = _submit_application(applicant)
+    case = submit_application(applicant)
     response = applicant.get(f"/api/v1/cases/{case['id']}/receipt.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
@@ -28,13 +28,13 @@ def test_receipt_lists_registration_service_applicant_time_and_document_hashes(c
 
 
 def test_receipt_is_available_to_officers(client):
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     response = ApiClient(client, "loket@demo.local").get(f"/api/v1/cases/{case['id']}/receipt.pdf")
     assert response.status_code == 200
 
 
 def test_receipt_of_someone_elses_case_is_404(client, app):
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     with app.app_context():
         from app.accounts import service as accounts
         from app.extensions import db

@@ -3,16 +3,20 @@ from __future__ import annotations
 
 import io
 
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task
+import pytest
+
 from tests.support.api import MINIMAL_PDF, ApiClient
+from tests.support.flow import submit_application, take_group_task
 from tests.support.pages import csrf_token, login, submit
+
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
 
 
 def _flag_stra(client):
     applicant = ApiClient(client, "pemohon@demo.local")
     loket = ApiClient(client, "loket@demo.local")
-    case = _submit_application(applicant)
-    task = _take_group_task(loket, case["id"])
+    case = submit_application(applicant)
+    task = take_group_task(loket, case["id"])
     loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "revision", "verification_note": "STRA belum dilegalisir.",
         "document_verdicts": {"stra": {"verdict": "revise", "note": "Legalisir tidak tampak."}}}})

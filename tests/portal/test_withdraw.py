@@ -1,8 +1,8 @@
 """Withdrawing an application takes a second, deliberate step: a confirmation page that needs no JavaScript."""
 from __future__ import annotations
 
-from tests.api.test_sip_apoteker_flow import _submit_application
 from tests.support.api import ApiClient
+from tests.support.flow import submit_application
 from tests.support.pages import login, submit
 
 
@@ -11,7 +11,7 @@ def _status(app, case_id: int) -> str:
 
 
 def test_the_case_page_only_links_to_a_confirmation_page_that_withdraws_nothing(client, app):
-    case_id = _submit_application(ApiClient(app.test_client(), "pemohon@demo.local"))["id"]
+    case_id = submit_application(ApiClient(app.test_client(), "pemohon@demo.local"))["id"]
     login(client, "pemohon@demo.local")
     case_page = client.get(f"/permohonan/{case_id}").get_data(as_text=True)
     assert f'href="/permohonan/{case_id}/batal"' in case_page
@@ -25,7 +25,7 @@ def test_the_case_page_only_links_to_a_confirmation_page_that_withdraws_nothing(
 
 
 def test_confirming_withdraws_and_a_finished_case_has_no_confirmation_page(client, app):
-    case_id = _submit_application(ApiClient(app.test_client(), "pemohon@demo.local"))["id"]
+    case_id = submit_application(ApiClient(app.test_client(), "pemohon@demo.local"))["id"]
     login(client, "pemohon@demo.local")
     assert client.post(f"/permohonan/{case_id}/batal", data={"reason": "Tanpa token"}).status_code == 400
     done = submit(client, f"/permohonan/{case_id}/batal", {"reason": "Pindah kota"})

@@ -6,7 +6,7 @@ import json
 
 from app.common import clock
 from app.payments.service import signature_for
-from tests.support.api import MINIMAL_PDF, MINIMAL_PNG, ApiClient
+from tests.support.api import MINIMAL_PDF, MINIMAL_PNG, ApiClient, completion
 from tests.support.data import requirements, sample_application
 
 CALLBACK_SECRET = "test-callback-secret"  # TestConfig.PAYMENT_CALLBACK_SECRET
@@ -41,7 +41,7 @@ def take(officer: ApiClient, case_id: int, bpmn_id: str | None = None) -> dict:
 def finish(officer: ApiClient, case_id: int, data: dict, bpmn_id: str | None = None) -> dict:
     """Take and complete the case's task in the officer's group; returns the case."""
     task = take(officer, case_id, bpmn_id)
-    done = officer.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": data})
+    done = officer.post(f"/api/v1/tasks/{task['id']}/complete", json=completion(data))
     assert done.status_code == 200, done.get_json()
     return done.get_json()["case"]
 

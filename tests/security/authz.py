@@ -64,8 +64,8 @@ def build_world(app) -> World:
     from app.accounts import service as accounts
     from app.extensions import db
     from app.inbox.models import Task
-    from tests.api.test_sip_apoteker_flow import _submit_application
     from tests.permits.support import issue_and_commit
+    from tests.support.flow import submit_application
 
     client = app.test_client()
     with app.app_context():
@@ -74,7 +74,7 @@ def build_world(app) -> World:
         db.session.commit()
         b_id = b.id
     a = ApiClient(client, ROLES["applicant_a"])
-    case = _submit_application(a)
+    case = submit_application(a)
     detail = a.get(f"/api/v1/cases/{case['id']}").get_json()
     complaint = a.post("/api/v1/complaints", json={
         "name": "Siti", "contact": "pemohon@demo.local", "subject": "Lambat", "body": "Belum ada kabar tentang permohonan saya sejak dua minggu lalu.",

@@ -258,6 +258,7 @@ TABLE: dict[tuple[str, str], Row] = {
     ("POST", "/api/v1/tasks/<task_id>/release"): api(TASK_GROUP, **TASK),
     # only the task's group completes it (API.md): supervisors and admins assign, they do not decide
     ("POST", "/api/v1/tasks/<task_id>/complete"): api({"loket"}, json={"data": {}}, **TASK),
+    ("GET", "/api/v1/tasks/<task_id>/draft-permit.pdf"): api(TASK_GROUP, **TASK),  # 409: not a signing step
     ("POST", "/api/v1/tasks/<task_id>/follow-up"): api(TASK_GROUP, json={"follow_up_on": None}, **TASK),
     ("POST", "/api/v1/tasks/<task_id>/priority"): api(SUPERVISORS, json={"priority": 1}, **TASK),
     ("POST", "/api/v1/tasks/<task_id>/assign"): api(SUPERVISORS, json={"user_id": 999999}, **TASK),

@@ -13,6 +13,8 @@ from tests.permits.support import issue_and_commit, stored_pdf
 from tests.support.api import ApiClient
 from tests.support.pages import CSRF, login
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 # -- Cache-Control: no-store -------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("email", "path"), [("pemohon@demo.local", "/permohonan"), ("pemohon@demo.local", "/akun/profil"),

@@ -12,6 +12,8 @@ from app import create_app
 from tests.conftest import _config
 from tests.support.pages import CSRF
 
+pytestmark = pytest.mark.one_database  # nothing here depends on the database
+
 EVIL = "evil.example"
 
 

@@ -16,10 +16,10 @@ import pytest
 
 from app.engine import Engine, EngineIncident, isolation
 from app.engine.runtime import WorkflowRun
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.engine import models
 from tests.modeler.conftest import deploy, model_text, upload
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, submit_application, take_group_task
 
 ENGINE = Engine(time_limit=0.5)
 MB = 1024 * 1024
@@ -167,9 +167,9 @@ def test_a_size_bomb_puts_the_case_in_incident_through_the_service_layer(client)
         "<bpmn:script>agency = \"dinkes\"\nx = ''.join(['a' * 100000] * 2000)</bpmn:script>")
     assert upload(analyst, "sip_apoteker", {"sip_apoteker.bpmn": bomb}, comment="bom").status_code == 201
     assert deploy(client, "sip_apoteker", 2).status_code == 200
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     before = _peak_rss()
     done = loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "complete", "verification_note": "Lengkap.", "document_verdicts": all_ok()}})

@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 
 from app.engine import Engine, UnreadableState
-from tests.api.test_sip_apoteker_flow import _submit_application, _take_group_task, all_ok
 from tests.engine import models
 from tests.support.api import ApiClient
+from tests.support.flow import all_ok, submit_application, take_group_task
 from tests.support.pages import login, submit
 
 ENGINE = Engine(time_limit=0.5)
@@ -90,9 +90,9 @@ def test_state_stored_before_the_fix_is_refused_and_repairable_without_reviving(
 
 
 def _verified_with_a_typename_verdict(client) -> tuple[dict, ApiClient]:
-    case = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    case = submit_application(ApiClient(client, "pemohon@demo.local"))
     loket = ApiClient(client, "loket@demo.local")
-    task = _take_group_task(loket, case["id"])
+    task = take_group_task(loket, case["id"])
     verdicts = {**all_ok(), "typename": {"verdict": "ok"}}
     done = loket.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "verification_outcome": "complete", "verification_note": "Lengkap.", "document_verdicts": verdicts}})
@@ -105,7 +105,7 @@ def test_officer_verdict_keyed_typename_does_not_stick_the_case(client):
     case, _ = _verified_with_a_typename_verdict(client)
     assert case["status"] != "incident"
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
-    task = _take_group_task(dinkes, case["id"])
+    task = take_group_task(dinkes, case["id"])
     assert dinkes.get(f"/api/v1/tasks/{task['id']}").status_code == 200
     done = dinkes.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "recommendation": "recommend", "recommendation_note": "Sarana layak."}})
@@ -138,7 +138,7 @@ def test_unreadable_stored_state_is_an_incident_with_pages_up_and_a_repair(app, 
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
     analyst = ApiClient(client, "analis@demo.local")
     applicant = ApiClient(client, "pemohon@demo.local")
-    task = _take_group_task(dinkes, case["id"])
+    task = take_group_task(dinkes, case["id"])
 
     assert applicant.get(f"/api/v1/cases/{case['id']}").status_code == 200
     assert dinkes.get(f"/api/v1/cases/{case['id']}").status_code == 200
@@ -179,7 +179,7 @@ def test_corrupt_stored_state_is_an_incident_the_repair_reports(app, client):
         row.workflow_state = row.workflow_state[: len(row.workflow_state) // 2]
         db.session.commit()
     dinkes = ApiClient(client, "teknis.dinkes@demo.local")
-    task = _take_group_task(dinkes, case["id"])
+    task = take_group_task(dinkes, case["id"])
     done = dinkes.post(f"/api/v1/tasks/{task['id']}/complete", json={"data": {
         "recommendation": "recommend", "recommendation_note": "Sarana layak."}})
     assert done.status_code == 200 and done.get_json()["case"]["status"] == "incident"
@@ -200,7 +200,7 @@ def test_payment_arriving_while_the_state_is_unreadable_is_delivered_by_the_repa
     from app.extensions import db
     from app.modeler import incidents
 
-    submitted = _submit_application(ApiClient(client, "pemohon@demo.local"))
+    submitted = submit_application(ApiClient(client, "pemohon@demo.local"))
     model = models.parsed(models.message_wait().replace('value="issued"', 'value="approved"'), "paid")
     monkeypatch.setattr(catalog, "model_for_version", lambda version: model)
     run = ENGINE.start(model, {})

@@ -48,3 +48,8 @@ def rate_limited_client(app, **config):
     limiter.init_app(app)
     return app.test_client()
 
+
+
+def completion(data: dict) -> dict:
+    """A task completion's body; a signature carries the signer's statement that they read the draft permit."""
+    return {"data": data} | ({"confirm_draft_reviewed": True} if data.get("signing_decision") == "sign" else {})

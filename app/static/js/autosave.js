@@ -47,9 +47,9 @@
             if (body.error) { say(body.error.message); return; }
             showErrors(form, body.errors || {});
             say(body.message || "");
-          }, function () { say(r.ok ? "Draf tersimpan otomatis." : "Draf belum tersimpan; simpan untuk melihat pesannya."); });
+          }, function () { say(window.spText(r.ok ? "autosave.saved" : "autosave.not_saved")); });
         })
-        .catch(function () { dirty = true; say("Belum tersimpan: koneksi terputus. Akan dicoba lagi."); timer = setTimeout(save, 10000); });
+        .catch(function () { dirty = true; say(window.spText("autosave.offline")); timer = setTimeout(save, 10000); });
     }
     form.addEventListener("input", function () {
       dirty = true;

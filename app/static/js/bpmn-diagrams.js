@@ -1,6 +1,7 @@
 /* Shared by the case diagram and the process heatmap: fetch the page's diagram JSON
    ({diagrams: [{title, xml, ...}]}) and show each diagram in a bpmn-js NavigatedViewer (static/vendor).
-   Each page passes a `decorate(viewer, diagram, canvas)` that marks or labels the elements. */
+   Each page passes a `decorate(viewer, diagram, canvas)` that marks or labels the elements, a `labelKey`
+   (the spText message naming a diagram, with %(title)s) and a `failMessage`. */
 window.SatuPintuDiagrams = (function () {
   "use strict";
 
@@ -23,7 +24,7 @@ window.SatuPintuDiagrams = (function () {
       canvas.className = options.canvasClass;
       canvas.id = options.idPrefix + index;
       canvas.setAttribute("role", "img");
-      canvas.setAttribute("aria-label", options.label + diagram.title);
+      canvas.setAttribute("aria-label", window.spText(options.labelKey, { title: diagram.title }));
       figure.appendChild(caption);
       figure.appendChild(canvas);
       container.appendChild(figure);
@@ -33,7 +34,7 @@ window.SatuPintuDiagrams = (function () {
         options.decorate(viewer, diagram, canvas);
         canvas.setAttribute("data-rendered", "true");
       }).catch(function () {
-        say(canvas, "Diagram tidak dapat ditampilkan.");
+        say(canvas, window.spText("diagram.draw_failed"));
       });
     });
   }
@@ -43,7 +44,7 @@ window.SatuPintuDiagrams = (function () {
     function start() {
       document.querySelectorAll("[" + attribute + "]").forEach(function (container) {
         if (typeof window.BpmnJS !== "function") {
-          say(container, "Penampil diagram belum terpasang (jalankan make assets).");
+          say(container, window.spText("diagram.viewer_missing"));
           return;
         }
         fetch(container.getAttribute(attribute), {

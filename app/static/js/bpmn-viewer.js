@@ -16,8 +16,8 @@
   window.SatuPintuDiagrams.load("data-bpmn-diagrams", {
     canvasClass: "bpmn-canvas",
     idPrefix: "bpmn-canvas-",
-    label: "Diagram proses ",
-    failMessage: "Diagram tidak dapat dimuat.",
+    labelKey: "diagram.case_label",
+    failMessage: window.spText("diagram.load_failed"),
     decorate: function (viewer, diagram) {
       mark(viewer, diagram.completed, "sp-completed");
       mark(viewer, diagram.current, "sp-current");

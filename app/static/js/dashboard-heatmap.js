@@ -5,25 +5,26 @@
 (function () {
   "use strict";
 
-  var number = new Intl.NumberFormat("id-ID", { maximumFractionDigits: 1 });
+  var number = new Intl.NumberFormat(window.spLocale(), { maximumFractionDigits: 1 });
 
   function badge(element) {
     var box = document.createElement("div");
     box.className = "heat-badge heat-" + element.severity;
     box.setAttribute("data-element", element.id);
     if (!element.count) {
-      box.textContent = "belum ada data";
+      box.textContent = window.spText("heatmap.no_data");
       return box;
     }
     var first = document.createElement("span");
-    first.textContent = "⌀ " + number.format(element.avg_working_days) + " · p90 " +
-      number.format(element.p90_working_days) + " hk";
+    first.textContent = window.spText("heatmap.durations", { avg: number.format(element.avg_working_days),
+      p90: number.format(element.p90_working_days) });
     var second = document.createElement("span");
-    second.textContent = "n=" + element.count + " · " +
-      number.format((element.breach_rate || 0) * 100) + "% terlambat";
+    second.textContent = window.spText("heatmap.late", { count: element.count,
+      rate: number.format((element.breach_rate || 0) * 100) + "%" });
     box.appendChild(first);
     box.appendChild(second);
-    box.title = element.name + (element.sla_working_days ? " (SLA " + element.sla_working_days + " hari kerja)" : "");
+    box.title = element.sla_working_days ?
+      window.spText("heatmap.with_sla", { name: element.name, days: element.sla_working_days }) : element.name;
     return box;
   }
 
@@ -46,8 +47,8 @@
   window.SatuPintuDiagrams.load("data-heatmap-source", {
     canvasClass: "bpmn-canvas heat-canvas",
     idPrefix: "heat-canvas-",
-    label: "Peta panas ",
-    failMessage: "Data peta panas tidak dapat dimuat.",
+    labelKey: "heatmap.diagram_label",
+    failMessage: window.spText("heatmap.load_failed"),
     decorate: function (viewer, diagram, canvas) {
       canvas.setAttribute("data-overlays", String(decorate(viewer, diagram)));
     }

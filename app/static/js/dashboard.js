@@ -39,7 +39,7 @@
         responsive: true,
         maintainAspectRatio: false,
         animation: false,
-        locale: "id-ID",
+        locale: window.spLocale(),
         plugins: { legend: { position: "bottom" } },
         scales: { x: { beginAtZero: true }, y: { beginAtZero: true } }
       }
@@ -53,15 +53,15 @@
       try {
         spec = JSON.parse(canvas.getAttribute("data-chart"));
       } catch (err) {
-        say(canvas, "Data grafik tidak terbaca.");
+        say(canvas, window.spText("charts.unreadable"));
         return;
       }
       if (typeof window.Chart !== "function") {
-        say(canvas, "Pustaka grafik belum terpasang (jalankan make assets).");
+        say(canvas, window.spText("charts.library_missing"));
         return;
       }
       if (!spec.labels || spec.labels.length === 0) {
-        say(canvas, "Belum ada data pada periode ini.");
+        say(canvas, window.spText("charts.no_data"));
         canvas.setAttribute("data-rendered", "empty");
         return;
       }

@@ -7,32 +7,32 @@
   var STATUSES = ['', 'submitted', 'in_review', 'waiting_applicant', 'waiting_agency', 'waiting_payment',
     'approved', 'issued', 'rejected', 'expired'];
   var TASK_FIELDS = [
-    { name: 'formJsonSchemaFilename', label: 'Formulir (JSON Schema)', kind: 'form' },
-    { name: 'formUiSchemaFilename', label: 'UI schema formulir', kind: 'form' },
-    { name: 'slaWorkingDays', label: 'SLA (hari kerja)', kind: 'number' },
-    { name: 'caseStatus', label: 'Status permohonan selama di langkah ini', kind: 'select', options: STATUSES },
-    { name: 'priority', label: 'Prioritas', kind: 'number' },
-    { name: 'hostAction', label: 'Aksi sistem (hostAction)', kind: 'text' }
+    { name: 'formJsonSchemaFilename', label: spText('props.task_form'), kind: 'form' },
+    { name: 'formUiSchemaFilename', label: spText('props.task_ui_schema'), kind: 'form' },
+    { name: 'slaWorkingDays', label: spText('props.sla_days'), kind: 'number' },
+    { name: 'caseStatus', label: spText('props.task_case_status'), kind: 'select', options: STATUSES },
+    { name: 'priority', label: spText('props.priority'), kind: 'number' },
+    { name: 'hostAction', label: spText('props.host_action'), kind: 'text' }
   ];
   var EVENT_FIELDS = [
-    { name: 'caseStatus', label: 'Status permohonan', kind: 'select', options: STATUSES },
-    { name: 'notify', label: 'Kirim notifikasi (templat)', kind: 'text' },
-    { name: 'hostAction', label: 'Aksi sistem (hostAction)', kind: 'text' }
+    { name: 'caseStatus', label: spText('props.event_case_status'), kind: 'select', options: STATUSES },
+    { name: 'notify', label: spText('props.notify'), kind: 'text' },
+    { name: 'hostAction', label: spText('props.host_action'), kind: 'text' }
   ];
   var PROCESS_FIELDS = [
-    { name: 'serviceCategory', label: 'Kategori', kind: 'select', options: ['', 'perizinan', 'non_perizinan'] },
-    { name: 'sopWorkingDays', label: 'SOP (hari kerja)', kind: 'number' },
-    { name: 'agencyTimePauses', label: 'Waktu tunggu instansi teknis menghentikan jam SOP', kind: 'select',
+    { name: 'serviceCategory', label: spText('props.category'), kind: 'select', options: ['', 'perizinan', 'non_perizinan'] },
+    { name: 'sopWorkingDays', label: spText('props.sop_days'), kind: 'number' },
+    { name: 'agencyTimePauses', label: spText('props.agency_pauses'), kind: 'select',
       options: ['', 'true', 'false'] },
-    { name: 'registrationPrefix', label: 'Awalan nomor registrasi', kind: 'text' },
-    { name: 'feeKind', label: 'Jenis biaya', kind: 'select', options: ['', 'free', 'fixed', 'computed'] },
-    { name: 'feeAmount', label: 'Biaya tetap (Rp)', kind: 'number' },
-    { name: 'feeDecision', label: 'Tabel keputusan biaya (id DMN)', kind: 'decision' },
-    { name: 'permitValidityYears', label: 'Masa berlaku izin (tahun)', kind: 'number' },
-    { name: 'applicationFormSchema', label: 'Formulir permohonan', kind: 'form' },
-    { name: 'applicationFormUiSchema', label: 'UI schema permohonan', kind: 'form' },
-    { name: 'requirementsFile', label: 'Daftar persyaratan', kind: 'form' },
-    { name: 'shared', label: 'Proses bersama (call activity)', kind: 'select', options: ['', 'true'] }
+    { name: 'registrationPrefix', label: spText('props.registration_prefix'), kind: 'text' },
+    { name: 'feeKind', label: spText('props.fee_kind'), kind: 'select', options: ['', 'free', 'fixed', 'computed'] },
+    { name: 'feeAmount', label: spText('props.fee_amount'), kind: 'number' },
+    { name: 'feeDecision', label: spText('props.fee_decision'), kind: 'decision' },
+    { name: 'permitValidityYears', label: spText('props.validity_years'), kind: 'number' },
+    { name: 'applicationFormSchema', label: spText('props.application_form'), kind: 'form' },
+    { name: 'applicationFormUiSchema', label: spText('props.application_ui_schema'), kind: 'form' },
+    { name: 'requirementsFile', label: spText('props.requirements'), kind: 'form' },
+    { name: 'shared', label: spText('props.shared'), kind: 'select', options: ['', 'true'] }
   ];
 
   function el(tag, attrs, text) {
@@ -119,7 +119,7 @@
         var opts = spec.options.slice();
         if (value && opts.indexOf(value) < 0) { opts.push(value); }
         opts.forEach(function (o) {
-          var option = el('option', { value: o }, o === '' ? '(tidak diisi)' : o);
+          var option = el('option', { value: o }, o === '' ? spText('props.not_set') : o);
           if (o === value) { option.selected = true; }
           input.appendChild(option);
         });
@@ -164,16 +164,16 @@
       var bo = businessObject(element);
       var type = bo.$type;
       var isProcess = type === 'bpmn:Process';
-      container.appendChild(el('h2', {}, isProcess ? 'Proses: ' + (bo.name || bo.id) : (bo.name || bo.id)));
+      container.appendChild(el('h2', {}, isProcess ? spText('props.process_title', { name: bo.name || bo.id }) : (bo.name || bo.id)));
       container.appendChild(el('p', { class: 'meta mono' }, type.replace('bpmn:', '') + ' · ' + bo.id));
       if (type === 'bpmn:Lane') {
-        container.appendChild(field({ name: 'lane', label: 'Kelompok penerima (nama lajur)', kind: 'group',
+        container.appendChild(field({ name: 'lane', label: spText('props.lane'), kind: 'group',
           options: [''].concat(options.groups()) }, bo.name || '', function (v) {
           modeling.updateProperties(element, { name: v });
         }));
         return;
       }
-      container.appendChild(field({ name: 'name', label: 'Nama', kind: 'text' }, bo.name || '', function (v) {
+      container.appendChild(field({ name: 'name', label: spText('props.name'), kind: 'text' }, bo.name || '', function (v) {
         if (isProcess) { modeling.updateModdleProperties(element, bo, { name: v }); } else { modeling.updateLabel(element, v); }
       }));
       var specs = [];
@@ -182,30 +182,30 @@
         container.appendChild(field(spec, getProp(bo, spec.name), function (v) { setProp(element, bo, spec.name, v); }));
       });
       if (type === 'bpmn:UserTask') {
-        container.appendChild(field({ name: 'instructions', label: 'Instruksi untuk petugas/pemohon', kind: 'textarea' },
+        container.appendChild(field({ name: 'instructions', label: spText('props.instructions'), kind: 'textarea' },
           getBody(bo, 'spiffworkflow:InstructionsForEndUser'), function (v) { setBody(element, bo, 'spiffworkflow:InstructionsForEndUser', v); }));
       }
       if (type === 'bpmn:ScriptTask') {
-        container.appendChild(field({ name: 'script', label: 'Skrip (Python terbatas)', kind: 'textarea', rows: 6 },
+        container.appendChild(field({ name: 'script', label: spText('props.script'), kind: 'textarea', rows: 6 },
           bo.script || '', function (v) { modeling.updateProperties(element, { script: v }); }));
       }
       if (/Task$/.test(type) && type !== 'bpmn:ScriptTask') {
-        container.appendChild(field({ name: 'preScript', label: 'Skrip sebelum (preScript)', kind: 'textarea' },
+        container.appendChild(field({ name: 'preScript', label: spText('props.pre_script'), kind: 'textarea' },
           getBody(bo, 'spiffworkflow:PreScript'), function (v) { setBody(element, bo, 'spiffworkflow:PreScript', v); }));
-        container.appendChild(field({ name: 'postScript', label: 'Skrip sesudah (postScript)', kind: 'textarea' },
+        container.appendChild(field({ name: 'postScript', label: spText('props.post_script'), kind: 'textarea' },
           getBody(bo, 'spiffworkflow:PostScript'), function (v) { setBody(element, bo, 'spiffworkflow:PostScript', v); }));
       }
       if (type === 'bpmn:BusinessRuleTask') {
-        container.appendChild(field({ name: 'calledDecisionId', label: 'Tabel keputusan (id DMN)', kind: 'decision' },
+        container.appendChild(field({ name: 'calledDecisionId', label: spText('props.called_decision'), kind: 'decision' },
           getBody(bo, 'spiffworkflow:CalledDecisionId'), function (v) { setBody(element, bo, 'spiffworkflow:CalledDecisionId', v); }));
       }
       if (type === 'bpmn:CallActivity') {
-        container.appendChild(field({ name: 'calledElement', label: 'Proses yang dipanggil', kind: 'text' },
+        container.appendChild(field({ name: 'calledElement', label: spText('props.called_element'), kind: 'text' },
           bo.calledElement || '', function (v) { modeling.updateProperties(element, { calledElement: v }); }));
       }
       if (type === 'bpmn:SequenceFlow') {
         var condition = bo.conditionExpression ? bo.conditionExpression.body || '' : '';
-        container.appendChild(field({ name: 'condition', label: 'Kondisi (ekspresi Python terbatas)', kind: 'textarea', rows: 2 },
+        container.appendChild(field({ name: 'condition', label: spText('props.condition'), kind: 'textarea', rows: 2 },
           condition, function (v) {
             modeling.updateProperties(element, { conditionExpression: v.trim() ? moddle.create('bpmn:FormalExpression', { body: v }) : undefined });
           }));
@@ -213,7 +213,7 @@
       (bo.eventDefinitions || []).filter(function (d) { return d.$type === 'bpmn:TimerEventDefinition'; }).forEach(function (timer) {
         var key = timer.timeDuration ? 'timeDuration' : (timer.timeDate ? 'timeDate' : (timer.timeCycle ? 'timeCycle' : 'timeDuration'));
         var current = timer[key] ? timer[key].body || '' : '';
-        container.appendChild(field({ name: 'timer', label: 'Timer (' + key + ', ekspresi; contoh "P14D")', kind: 'text' },
+        container.appendChild(field({ name: 'timer', label: spText('props.timer', { kind: key }), kind: 'text' },
           current, function (v) {
             var update = {};
             update[key] = moddle.create('bpmn:FormalExpression', { body: v });

@@ -55,7 +55,7 @@
   function fillSelect() {
     var select = $('file-select');
     select.textContent = '';
-    [['bpmn', 'Proses (BPMN)'], ['dmn', 'Tabel keputusan (DMN)'], ['forms', 'Formulir']].forEach(function (pair) {
+    [['bpmn', spText('modeler.kind_bpmn')], ['dmn', spText('modeler.kind_dmn')], ['forms', spText('modeler.kind_forms')]].forEach(function (pair) {
       var names = Object.keys(state.files[pair[0]]).sort();
       if (!names.length) { return; }
       var group = document.createElement('optgroup');
@@ -63,7 +63,7 @@
       names.forEach(function (name) {
         var option = document.createElement('option');
         option.value = pair[0] + '/' + name;
-        option.textContent = name + (name === root.dataset.mainFile ? ' (layanan ini)' : '');
+        option.textContent = name === root.dataset.mainFile ? spText('modeler.main_file', { name: name }) : name;
         group.appendChild(option);
       });
       select.appendChild(group);
@@ -110,7 +110,7 @@
       };
       script.onerror = function () {
         dmnLoading = null;
-        reject(new Error('editor tabel keputusan tidak dapat dimuat'));
+        reject(new Error(spText('modeler.dmn_unavailable')));
       };
       document.head.appendChild(script);
     });
@@ -142,7 +142,7 @@
       $('json-editor').value = text;
       preview();
       return null;
-    }).catch(function (err) { say('Berkas tidak dapat dibuka: ' + err.message, 'bad'); });
+    }).catch(function (err) { say(spText('modeler.open_failed', { error: err.message }), 'bad'); });
   }
 
   // -- form preview -------------------------------------------------------------------------------
@@ -161,13 +161,13 @@
       JSON.parse(text);
       $('json-error').textContent = '';
     } catch (e) {
-      $('json-error').textContent = 'JSON tidak sah: ' + e.message;
+      $('json-error').textContent = spText('modeler.json_invalid', { error: e.message });
       return;
     }
     state.files.forms[name] = text;
     var pair = pairOf(name);
     if (!pair || !state.files.forms[pair.schema]) {
-      target.textContent = 'Pratinjau tersedia untuk berkas *.schema.json dan *.uischema.json.';
+      target.textContent = spText('modeler.preview_unavailable');
       return;
     }
     var ui = state.files.forms[pair.ui] ? JSON.parse(state.files.forms[pair.ui]) : {};
@@ -178,7 +178,7 @@
           var doc = new DOMParser().parseFromString(r.body.html, 'text/html');
           target.replaceChildren.apply(target, Array.prototype.slice.call(doc.body.childNodes));
         } else {
-          target.textContent = (r.body && r.body.error && (r.body.error.fields ? JSON.stringify(r.body.error.fields) : r.body.error.message)) || 'Pratinjau gagal.';
+          target.textContent = (r.body && r.body.error && (r.body.error.fields ? JSON.stringify(r.body.error.fields) : r.body.error.message)) || spText('modeler.preview_failed');
         }
       });
   }
@@ -210,7 +210,7 @@
     (problems || []).concat(warnings || []).forEach(function (p, index) {
       var li = document.createElement('li');
       li.className = index < (problems || []).length ? 'problem' : 'warning';
-      var where = [p.file, p.element_id, p.line ? 'baris ' + p.line + (p.column ? ':' + p.column : '') : null].filter(Boolean).join(' · ');
+      var where = [p.file, p.element_id, p.line ? spText('modeler.at_line', { line: p.line + (p.column ? ':' + p.column : '') }) : null].filter(Boolean).join(' · ');
       li.textContent = (where ? where + ': ' : '') + p.message;
       if (p.element_id) {
         li.tabIndex = 0;
@@ -235,34 +235,34 @@
     if (body && body.error) {
       return body.error.problems || [{ message: body.error.message + (body.error.fields ? ' ' + JSON.stringify(body.error.fields) : '') }];
     }
-    return [{ message: 'Jawaban server tidak dikenal.' }];
+    return [{ message: spText('modeler.unknown_answer') }];
   }
 
   $('btn-validate').addEventListener('click', function () {
-    say('Memeriksa…');
+    say(spText('modeler.validating'));
     formData().then(function (data) {
       return request(api + '/validate', { method: 'POST', body: data });
     }).then(function (r) {
-      if (r.ok && r.body.valid) { say('Model sah: siap disimpan.', 'good'); } else { say('Model belum sah.', 'bad'); }
+      if (r.ok && r.body.valid) { say(spText('modeler.valid'), 'good'); } else { say(spText('modeler.invalid'), 'bad'); }
       showProblems(r.ok ? r.body.problems : problemsOf(r.body), r.ok ? r.body.warnings : []);
     });
   });
 
   $('btn-save').addEventListener('click', function () {
-    if (!$('comment').value.trim()) { say('Tuliskan komentar perubahan terlebih dahulu.', 'bad'); $('comment').focus(); return; }
-    say('Menyimpan…');
+    if (!$('comment').value.trim()) { say(spText('modeler.comment_needed'), 'bad'); $('comment').focus(); return; }
+    say(spText('modeler.saving'));
     formData().then(function (data) {
       return request(api + '/versions', { method: 'POST', body: data });
     }).then(function (r) {
       if (r.status === 201) {
         state.saved = r.body.version;
-        say((r.body.created ? 'Versi ' + r.body.version + ' disimpan.' : 'Tidak ada perubahan: isi sama dengan versi ' + r.body.version + '.') +
-          ' Minta aktivasi agar dipakai permohonan baru (perlu persetujuan analis atau admin lain).', 'good');
+        say(spText(r.body.created ? 'modeler.saved' : 'modeler.unchanged', { version: r.body.version }) + ' ' +
+          spText('modeler.request_deploy_hint'), 'good');
         $('btn-deploy').hidden = false;
-        $('btn-deploy').textContent = 'Minta aktivasi versi ' + r.body.version;
+        $('btn-deploy').textContent = spText('modeler.request_deploy_button', { version: r.body.version });
         showProblems([], r.body.warnings);
       } else {
-        say('Tidak disimpan: model belum sah.', 'bad');
+        say(spText('modeler.not_saved'), 'bad');
         showProblems(problemsOf(r.body), r.body && r.body.error ? r.body.error.warnings : []);
       }
     });
@@ -272,10 +272,9 @@
     if (!state.saved) { return; }
     request(api + '/versions/' + state.saved + '/deploy', { method: 'POST' }).then(function (r) {
       if (r.ok) {
-        say('Permintaan aktivasi versi ' + state.saved + ' dikirim: versi itu aktif untuk permohonan baru setelah ' +
-          'disetujui analis atau admin lain (Daftar model · Menunggu persetujuan).', 'good');
+        say(spText('modeler.deploy_requested', { version: state.saved }), 'good');
         $('btn-deploy').hidden = true;
-      } else { say('Gagal meminta aktivasi: ' + ((r.body && r.body.error && r.body.error.message) || r.status), 'bad'); }
+      } else { say(spText('modeler.deploy_request_failed', { error: (r.body && r.body.error && r.body.error.message) || r.status }), 'bad'); }
     });
   });
 
@@ -284,12 +283,12 @@
       return request(root.dataset.layoutUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ bpmn: result.xml }) });
     }).then(function (r) {
-      if (!r.ok) { showProblems(problemsOf(r.body)); say('Tata letak otomatis gagal.', 'bad'); return null; }
+      if (!r.ok) { showProblems(problemsOf(r.body)); say(spText('modeler.layout_failed'), 'bad'); return null; }
       state.files.bpmn[state.current.name] = r.body.bpmn;
       state.baseline['bpmn/' + state.current.name] = null;
       return bpmn.importXML(r.body.bpmn).then(function () {
         bpmn.get('canvas').zoom('fit-viewport');
-        say('Diagram disusun ulang.', 'good');
+        say(spText('modeler.layout_done'), 'good');
       });
     });
   });
@@ -300,18 +299,18 @@
   });
 
   $('new-form').addEventListener('click', function () {
-    var name = window.prompt('Nama berkas formulir baru (misalnya izin_x.schema.json):', '');
+    var name = window.prompt(spText('modeler.new_form_prompt'), '');
     if (!name) { return; }
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/.test(name)) { say('Nama berkas harus diakhiri .json tanpa spasi.', 'bad'); return; }
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]*\.json$/.test(name)) { say(spText('modeler.new_form_bad_name'), 'bad'); return; }
     if (!state.files.forms[name]) {
       state.files.forms[name] = JSON.stringify({ $schema: 'https://json-schema.org/draft/2020-12/schema',
-        title: 'Formulir baru', type: 'object', properties: {}, required: [] }, null, 2);
+        title: spText('modeler.new_form_title'), type: 'object', properties: {}, required: [] }, null, 2);
     }
     stash().then(function () { state.current = null; fillSelect(); open('forms', name); });
   });
 
   request(api + '/versions/' + root.dataset.version).then(function (r) {
-    if (!r.ok) { say('Model tidak dapat dimuat.', 'bad'); return; }
+    if (!r.ok) { say(spText('modeler.load_failed'), 'bad'); return; }
     state.files = r.body.files;
     state.groups = r.body.groups;
     fillSelect();
