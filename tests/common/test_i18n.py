@@ -93,3 +93,30 @@ def test_every_marked_message_has_an_english_translation():
     assert not missing, f"untranslated (run `make messages` and translate): {missing[:10]}"
     for source, english in translated.items():
         assert set(PLACEHOLDER.findall(source)) == set(PLACEHOLDER.findall(english)), source
+
+
+# Text a template may write as is: names, acronyms, example values and arrows read the same in every language.
+NOT_LANGUAGE = re.compile(r"^(SatuPintu|SKRD|SLA|SOP|IKM|JSON|Rp|KB|Bank BJB|www\.lapor\.go\.id|SIPA-2026-000123|"
+                          r"ADU-7KQ2-M9XD|run_all|delete|working_day|data|documents|true|false|&larr;|&rarr;|"
+                          r"[·\s]*(SatuPintu|IKM|Rp|KB)?[·\s]*)$")
+HIDDEN = [re.compile(p, re.S) for p in (r"{#.*?#}", r"<script.*?</script>", r"<style.*?</style>", r"{{.*?}}",
+                                         r"{%.*?%}")]
+TEXT_NODE = re.compile(r">([^<]+)<")
+ATTRIBUTES = re.compile(r'^([\w-]+="[^"]*"\s*)+$')
+READ_ATTRIBUTE = re.compile(r'\s(?:placeholder|title|aria-label|alt|data-label)="([^"{]*[A-Za-z][^"{]*)"')
+
+
+def test_templates_write_no_text_outside_a_translated_message():
+    """A template's words go through `_()`; only names, acronyms and example values are written as is."""
+    found = []
+    for path in sorted((ROOT / "app" / "templates").rglob("*.html")):
+        text = path.read_text("utf-8")
+        for pattern in HIDDEN:
+            text = pattern.sub("", text)
+        for piece in TEXT_NODE.findall(text) + READ_ATTRIBUTE.findall(text):
+            piece = piece.strip()
+            if ATTRIBUTES.match(piece):  # a tag's attributes split off by a {% if %} inside the tag
+                continue
+            if re.search(r"[A-Za-z]{2,}", piece) and not NOT_LANGUAGE.match(piece):
+                found.append(f"{path.relative_to(ROOT)}: {piece!r}")
+    assert not found, found
