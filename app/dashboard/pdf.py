@@ -186,4 +186,5 @@ def render(data: dict, *, month: str, office: Office, locale: str | None = None)
     generated = format_moment_in(clock.now(), locale)
     return build_pdf(story, office=office, title=_("Laporan kinerja pelayanan %(month)s", month=label),
                      subject=_("Laporan kinerja bulanan (LAKIP)"),
-                     footer_note=_("Dibuat oleh SatuPintu pada %(moment)s WIB", moment=generated))
+                     footer_note=_("Dibuat oleh SatuPintu pada %(moment)s WIB", moment=generated),
+                     page_of=_("Halaman %(number)s dari %(total)s"))

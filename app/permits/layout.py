@@ -232,7 +232,11 @@ def draw_watermark(c: rl_canvas.Canvas, label: str) -> None:
     c.restoreState()
 
 
-def _numbered_canvas(office: Office, footer_note: str, watermark: str = "") -> type[rl_canvas.Canvas]:
+PAGE_OF = "Halaman %(number)s dari %(total)s"  # documents are Indonesian; a report passes its reader's words
+
+
+def _numbered_canvas(office: Office, footer_note: str, watermark: str = "",
+                     page_of: str = PAGE_OF) -> type[rl_canvas.Canvas]:
     """A canvas that draws the letterhead on every page and 'Halaman x dari y' once the count is known."""
 
     class NumberedCanvas(rl_canvas.Canvas):
@@ -258,7 +262,7 @@ def _numbered_canvas(office: Office, footer_note: str, watermark: str = "") -> t
             self.setFillColor(colors.HexColor("#444444"))
             if footer_note:
                 self.drawString(MARGIN, 12 * mm, footer_note)
-            self.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm, f"Halaman {number} dari {total}")
+            self.drawRightString(PAGE_WIDTH - MARGIN, 8 * mm, page_of % {"number": number, "total": total})
             if watermark:
                 draw_watermark(self, watermark)
 
@@ -266,13 +270,14 @@ def _numbered_canvas(office: Office, footer_note: str, watermark: str = "") -> t
 
 
 def build_pdf(story: list, *, office: Office, title: str, subject: str, footer_note: str = "",
-              watermark: str = "") -> bytes:
-    """Lay out `story` on A4 pages inside the office frame (with a watermark on each page, if given)."""
+              watermark: str = "", page_of: str = PAGE_OF) -> bytes:
+    """Lay out `story` on A4 pages inside the office frame (with a watermark on each page, if given);
+    `page_of` is the page footer with %(number)s and %(total)s."""
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN,
                             topMargin=LETTERHEAD_HEIGHT + 12 * mm, bottomMargin=FOOTER_HEIGHT + 6 * mm,
                             title=title, subject=subject, author=office.name, creator="SatuPintu")
-    doc.build(story, canvasmaker=_numbered_canvas(office, footer_note, watermark))
+    doc.build(story, canvasmaker=_numbered_canvas(office, footer_note, watermark, page_of))
     return buffer.getvalue()
 
 

@@ -83,6 +83,7 @@ def test_the_monthly_report_keeps_the_indonesian_formats_by_default(shared_app):
     text = _pdf_text(shared_app, None)
     assert "1 Agustus 2026 s.d. 31 Agustus 2026" in text and "66,7% dari 3 perkara" in text
     assert "Rp 1.250.000" in text and "Dibuat oleh SatuPintu pada 30 September 2026 10.00 WIB" in text
+    assert "Halaman 1 dari" in text
 
 
 def test_the_monthly_report_headings_follow_the_requesters_language(shared_app):
@@ -93,6 +94,7 @@ def test_the_monthly_report_headings_follow_the_requesters_language(shared_app):
     assert "66.7% of 3 cases" in text and "A. Summary" in text and "Figure 1" in text
     assert "Made by SatuPintu on 30 September 2026 10.00 WIB" in text
     assert "LAPORAN KINERJA" not in text and "Ringkasan" not in text
+    assert "Page 1 of" in text and "Halaman" not in text
 
 
 @pytest.mark.parametrize(("language", "month"), [("id", "Agu 2026"), ("en", "Aug 2026")])
