@@ -92,8 +92,8 @@ def test_sip_apoteker_walks_the_ladder_on_working_days(ctx, smtp_server):
     # The officer's digest: once on each working day the step was due soon or late (never on the
     # holiday, and once only on days with several ticks).
     digests = [m["body"] for m in smtp_server.to("teknis.dinkes@demo.local") if m["subject"].startswith("Ringkasan")]
-    assert sorted(body.split("(", 1)[1][:10] for body in digests) == [
-        "18-08-2026", "19-08-2026", "20-08-2026", "21-08-2026"]
+    assert sorted(body.split("(", 1)[1].split(")", 1)[0] for body in digests) == [
+        "18 Agustus 2026", "19 Agustus 2026", "20 Agustus 2026", "21 Agustus 2026"]
     applicant = subjects(smtp_server, "pemohon@demo.local")
     assert sum(s.endswith("telah diterima") for s in applicant) == 1
     assert sum("telah terbit" in s for s in applicant) == 1
