@@ -241,7 +241,7 @@ def translator(version_or_model: Any, lang: str | None = None) -> Callable[[str]
 
 
 # The `name` attribute of a BPMN element (any prefix but the engine's extension properties).
-BPMN_NAME = re.compile(r'(<(?!spiffworkflow:)(?:[A-Za-z_][\w.-]*:)?[A-Za-z]+\b[^>]*?\sname=")([^"]*)(")')
+BPMN_NAME = re.compile(r'(<(?!spiffworkflow:)(?:[A-Za-z_][\w.-]*:)?([A-Za-z]+)\b[^>]*?\sname=")([^"]*)(")')
 
 
 def localized_bpmn(xml: str, version_or_model: Any, *, lane: Callable[[str], str] | None = None,
@@ -256,13 +256,12 @@ def localized_bpmn(xml: str, version_or_model: Any, *, lane: Callable[[str], str
         return xml
 
     def rename(match: re.Match) -> str:
-        text = html.unescape(match.group(2))
-        if IDENTIFIER.match(text):
-            shown = lane(text) if lane is not None and match.group(1).lstrip("<").split(" ")[0].endswith("lane") \
-                else text
+        tag, text = match.group(2), html.unescape(match.group(3))
+        if IDENTIFIER.match(text):  # a group key, not a text: a lane shows its group's name
+            shown = lane(text) if lane is not None and tag == "lane" else text
         else:
             shown = change(text) if change is not None else text
-        return match.group(1) + xml_escape(shown, {'"': "&quot;"}) + match.group(3)
+        return match.group(1) + xml_escape(shown, {'"': "&quot;"}) + match.group(4)
 
     return BPMN_NAME.sub(rename, xml)
 
@@ -370,7 +369,7 @@ def bundle_texts(bundle) -> set[str]:
                 if el.instructions and el.instructions.strip():
                     found.add(el.instructions.strip())
         # Every other name the diagram shows (sequence flows, participants): what `localized_bpmn` rewrites.
-        found.update(t for t in (html.unescape(m.group(2)) for m in BPMN_NAME.finditer(xml))
+        found.update(t for t in (html.unescape(m.group(3)) for m in BPMN_NAME.finditer(xml))
                      if not IDENTIFIER.match(t))
     if main is not None and main.properties.get(P.FEE_KIND) == "computed":
         table = describe_decision(bundle.files.get("dmn", {}), main.properties.get(P.FEE_DECISION)) or {}
